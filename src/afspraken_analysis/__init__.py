@@ -1,0 +1,10 @@
+"""Monitor of the Apeldoorn prestatieafspraken 2024-2025 towards 2030.
+
+>>> import afspraken_analysis as aa
+>>> aa.load("agreements")
+"""
+
+from .data import export, load, load_all, tables
+
+__all__ = ["export", "load", "load_all", "tables"]
+__version__ = "0.1.0"

@@ -1,0 +1,255 @@
+"""Loading the curated agreement tables, and exporting them for use without Python."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from . import parties as party_names
+from .errors import UserError
+from .paths import ROOT, table_file
+from .schemas import TABLES, Table
+
+LIST_SEPARATOR = "; "
+_INT = re.compile(r"^-?\d+$")
+_FLOAT = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def tables() -> list[str]:
+    """Names of the curated tables, in a stable order."""
+    return list(TABLES)
+
+
+def _where(path: Path, row: int, column: str) -> str:
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    return f"{shown}, row {row}, column {column!r}"
+
+
+def _parse_column(raw: pd.Series, column: pa.Column, path: Path) -> pd.Series:
+    """Strictly parse one text column to its schema type; raise UserError naming file, row, column."""
+    dtype = str(column.dtype)
+    problems = []
+
+    def bad(i, value, expected):
+        problems.append(f"{_where(path, i + 2, raw.name)}: {value!r} is not {expected}")
+
+    if (column.metadata or {}).get("list"):
+        return raw.map(lambda v: [p.strip() for p in v.split(";") if p.strip()] if v else [])
+    empty = raw.str.strip() == ""
+    for i, value in raw[empty].items():
+        if not column.nullable:
+            problems.append(f"{_where(path, i + 2, raw.name)}: empty, but a value is required")
+    if dtype == "Int64":
+        for i, value in raw[~empty].items():
+            if not _INT.match(value.strip()):
+                bad(i, value, "a whole number (digits only, no thousands separator)")
+    elif dtype == "Float64":
+        for i, value in raw[~empty].items():
+            if not _FLOAT.match(value.strip()):
+                bad(i, value, "a number written with '.' as decimal point and no thousands separator")
+    if problems:
+        raise UserError("\n".join(problems))
+    values = raw.where(~empty, None)
+    if dtype in ("Int64", "Float64"):
+        return pd.to_numeric(values.str.strip()).astype(dtype)
+    return values.astype(column.dtype.type if dtype.startswith("category") else dtype)
+
+
+def _derive(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Columns derived from the curated text: canonical party lists."""
+    if name == "agreements":
+        pos = df.columns.get_loc("initiators_text") + 1
+        df.insert(pos, "parties", df["parties_text"].map(party_names.resolve))
+        df.insert(pos + 1, "initiators", df["initiators_text"].map(party_names.resolve))
+    return df
+
+
+def read_table(table: Table, path: Path) -> pd.DataFrame:
+    """Read a curated CSV strictly and validate it against the table's schema."""
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not valid UTF-8 ({exc.reason}); save it as UTF-8") from None
+    expected = [c for c in table.schema.columns if c not in table.derived]
+    missing = [c for c in expected if c not in raw.columns]
+    extra = [c for c in raw.columns if c not in expected]
+    if missing or extra:
+        raise UserError(
+            f"{path}: columns differ from the schema of {table.name!r}"
+            + (f"; missing: {', '.join(missing)}" if missing else "")
+            + (f"; unexpected: {', '.join(extra)}" if extra else "")
+        )
+    df = pd.DataFrame({c: _parse_column(raw[c], table.schema.columns[c], path) for c in expected})
+    df = _derive(table.name, df)
+    try:
+        return table.schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise UserError(_describe_schema_errors(exc, path)) from None
+    except KeyError as exc:  # an unknown party name while resolving
+        raise UserError(f"{path}: {exc.args[0]}") from None
+
+
+def _describe_schema_errors(exc: pa.errors.SchemaErrors, path: Path) -> str:
+    lines = []
+    cases = exc.failure_cases
+    for _, case in cases.iterrows():
+        index = case["index"]
+        row = int(index) + 2 if pd.notna(index) else None
+        column = case["column"] if pd.notna(case["column"]) else "(table)"
+        where = _where(path, row, column) if row else f"{path.name}, column {column!r}"
+        lines.append(f"{where}: {case['failure_case']!r} fails {case['check']}")
+    return "\n".join(lines)
+
+
+@cache
+def _load_cached(name: str) -> pd.DataFrame:
+    return read_table(TABLES[name], table_file(name))
+
+
+def load(name: str) -> pd.DataFrame:
+    """A curated table as a typed, validated DataFrame, e.g. ``load("agreements")``."""
+    if name not in TABLES:
+        raise UserError(f"unknown table {name!r}; choose one of: {', '.join(TABLES)}")
+    return _load_cached(name).copy()
+
+
+def load_all() -> dict[str, pd.DataFrame]:
+    return {name: load(name) for name in TABLES}
+
+
+def to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The table as plain text columns: list columns joined with '; '."""
+    out = df.copy()
+    for column in out.columns:
+        if out[column].map(lambda v: isinstance(v, list)).any():
+            out[column] = out[column].map(LIST_SEPARATOR.join)
+    return out
+
+
+_FRICTIONLESS_TYPES = {"Int64": "integer", "Float64": "number", "string": "string"}
+
+
+def _field(name: str, column: pa.Column) -> dict:
+    dtype = str(column.dtype)
+    field = {"name": name, "description": column.description or ""}
+    if (column.metadata or {}).get("list"):
+        field.update(type="string", description=f"{field['description']} (items separated by '; ')")
+    elif dtype.startswith("category"):
+        field.update(type="string", constraints={"enum": list(map(str, column.dtype.type.categories))})
+    else:
+        field["type"] = _FRICTIONLESS_TYPES.get(dtype, "string")
+    if unit := (column.metadata or {}).get("unit"):
+        field["unit"] = unit
+    if not column.nullable:
+        field.setdefault("constraints", {})["required"] = True
+    return field
+
+
+def datapackage() -> dict:
+    """A Frictionless Data Package descriptor for the exported CSVs."""
+    resources = []
+    for table in TABLES.values():
+        resources.append(
+            {
+                "name": table.name.replace("_", "-"),
+                "path": f"{table.name}.csv",
+                "title": table.title,
+                "description": table.description,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [_field(n, c) for n, c in table.schema.columns.items()],
+                    "primaryKey": list(table.key),
+                    "missingValues": [""],
+                },
+            }
+        )
+    return {
+        "profile": "tabular-data-package",
+        "name": "prestatieafspraken-apeldoorn-2024-2025",
+        "title": "Prestatieafspraken Apeldoorn 2024-2025",
+        "description": (
+            "Agreements, targets and annex tables of 'Iedereen in Apeldoorn een huis dat voelt als een "
+            "thuis — Prestatieafspraken 2024-2025' (gemeente Apeldoorn, housing corporations and tenant "
+            "organisations; signed 14 December 2023), curated by afspraken-analysis."
+        ),
+        "sources": [{"title": "Prestatieafspraken Apeldoorn 2024-2025 (text layer of the public PDF)"}],
+        "resources": resources,
+    }
+
+
+def export(directory: Path) -> list[Path]:
+    """Write every table as UTF-8 CSV plus datapackage.json; returns the files written."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in TABLES:
+        path = directory / f"{name}.csv"
+        to_csv_frame(load(name)).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        written.append(path)
+    path = directory / "datapackage.json"
+    path.write_text(json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return [*written, path]
+
+
+def data_dictionary() -> str:
+    """The data dictionary in Markdown, generated from the schemas."""
+    out = ["# Data dictionary", "", "Generated from `src/afspraken_analysis/schemas.py` by "
+           "`afspraken data dictionary`; do not edit by hand.", ""]
+    for table in TABLES.values():
+        out += [f"## `{table.name}` — {table.title}", "", table.description, "",
+                f"Key: {', '.join(f'`{k}`' for k in table.key)}. Rows: {table.expected_rows}.", "",
+                "| column | type | unit | required | description |", "| --- | --- | --- | --- | --- |"]
+        for name, column in table.schema.columns.items():
+            field = _field(name, column)
+            kind = "list of text" if (column.metadata or {}).get("list") else field["type"]
+            if "enum" in field.get("constraints", {}):
+                kind += ": " + ", ".join(field["constraints"]["enum"])
+            out.append(f"| `{name}` | {kind} | {field.get('unit', '')} | "
+                       f"{'yes' if not column.nullable else 'no'} | {column.description} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def _cmd_export(args) -> int:
+    for path in export(Path(args.directory)):
+        print(path)
+    return 0
+
+
+def _cmd_list(args) -> int:
+    width = max(map(len, TABLES))
+    for name, table in TABLES.items():
+        print(f"{name:<{width}}  {len(load(name)):>3} rows  {table.title}: {table.description}")
+    return 0
+
+
+def _cmd_dictionary(args) -> int:
+    text = data_dictionary()
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+def configure_cli(sub) -> None:
+    parser = sub.add_parser("data", help="the curated agreement tables")
+    data_sub = parser.add_subparsers(dest="data_command", required=True, metavar="COMMAND")
+    p = data_sub.add_parser("export", help="write every table as CSV plus datapackage.json")
+    p.add_argument("directory", help="output directory")
+    p.set_defaults(func=_cmd_export)
+    p = data_sub.add_parser("list", help="each table with its row count and description")
+    p.set_defaults(func=_cmd_list)
+    p = data_sub.add_parser("dictionary", help="print (or write) the data dictionary in Markdown")
+    p.add_argument("--out", help="write to this file instead of printing")
+    p.set_defaults(func=_cmd_dictionary)

@@ -1,0 +1,45 @@
+"""Labels, translations and number formatting (one place for all report text)."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+
+from .paths import LABELS_FILE
+
+LANGUAGES = ("nl", "en")
+
+
+@cache
+def _table() -> dict[str, dict[str, str]]:
+    with LABELS_FILE.open(encoding="utf-8", newline="") as f:
+        return {row["key"]: {"nl": row["nl"], "en": row["en"]} for row in csv.DictReader(f)}
+
+
+def t(key: str, lang: str = "nl", **fields) -> str:
+    """The text for `key` in `lang`, with `{field}` placeholders filled in."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    try:
+        text = _table()[key][lang]
+    except KeyError:
+        raise KeyError(f"label {key!r} is missing from {LABELS_FILE.name}") from None
+    return text.format(**fields) if fields else text
+
+
+def fmt_number(value, lang: str = "nl", decimals: int = 0) -> str:
+    """Format a number the way the language writes it: 1.047 and 25,3 in Dutch."""
+    if value is None or value != value:  # None or NaN
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    if lang == "nl":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def fmt_pct(value, lang: str = "nl", decimals: int = 1) -> str:
+    """Format a percentage: '25,3 %' in Dutch, '25.3%' in English."""
+    if value is None or value != value:
+        return "–"
+    number = fmt_number(value, lang, decimals)
+    return f"{number} %" if lang == "nl" else f"{number}%"
