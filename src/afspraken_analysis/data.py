@@ -41,8 +41,8 @@ def _parse_column(raw: pd.Series, column: pa.Column, path: Path) -> pd.Series:
     if (column.metadata or {}).get("list"):
         return raw.map(lambda v: [p.strip() for p in v.split(";") if p.strip()] if v else [])
     empty = raw.str.strip() == ""
-    for i, value in raw[empty].items():
-        if not column.nullable:
+    if not column.nullable:
+        for i in raw.index[empty]:
             problems.append(f"{_where(path, i + 2, raw.name)}: empty, but a value is required")
     if dtype == "Int64":
         for i, value in raw[~empty].items():
@@ -51,7 +51,19 @@ def _parse_column(raw: pd.Series, column: pa.Column, path: Path) -> pd.Series:
     elif dtype == "Float64":
         for i, value in raw[~empty].items():
             if not _FLOAT.match(value.strip()):
-                bad(i, value, "a number written with '.' as decimal point and no thousands separator")
+                bad(
+                    i,
+                    value,
+                    "a number written with '.' as decimal point and no thousands separator",
+                )
+    elif dtype.startswith("category"):
+        categories = list(map(str, column.dtype.type.categories))
+        for i, value in raw[~empty & ~raw.isin(categories)].items():
+            hint = party_names.suggest(value, categories)
+            problems.append(
+                f"{_where(path, i + 2, raw.name)}: {value!r} is not one of the allowed values"
+                + (f" — did you mean {hint!r}?" if hint else f" ({', '.join(categories)})")
+            )
     if problems:
         raise UserError("\n".join(problems))
     values = raw.where(~empty, None)
@@ -87,8 +99,8 @@ def read_table(table: Table, path: Path) -> pd.DataFrame:
             + (f"; unexpected: {', '.join(extra)}" if extra else "")
         )
     df = pd.DataFrame({c: _parse_column(raw[c], table.schema.columns[c], path) for c in expected})
-    df = _derive(table.name, df)
     try:
+        df = _derive(table.name, df)
         return table.schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         raise UserError(_describe_schema_errors(exc, path)) from None
@@ -142,7 +154,9 @@ def _field(name: str, column: pa.Column) -> dict:
     if (column.metadata or {}).get("list"):
         field.update(type="string", description=f"{field['description']} (items separated by '; ')")
     elif dtype.startswith("category"):
-        field.update(type="string", constraints={"enum": list(map(str, column.dtype.type.categories))})
+        field.update(
+            type="string", constraints={"enum": list(map(str, column.dtype.type.categories))}
+        )
     else:
         field["type"] = _FRICTIONLESS_TYPES.get(dtype, "string")
     if unit := (column.metadata or {}).get("unit"):
@@ -182,7 +196,9 @@ def datapackage() -> dict:
             "thuis — Prestatieafspraken 2024-2025' (gemeente Apeldoorn, housing corporations and tenant "
             "organisations; signed 14 December 2023), curated by afspraken-analysis."
         ),
-        "sources": [{"title": "Prestatieafspraken Apeldoorn 2024-2025 (text layer of the public PDF)"}],
+        "sources": [
+            {"title": "Prestatieafspraken Apeldoorn 2024-2025 (text layer of the public PDF)"}
+        ],
         "resources": resources,
     }
 
@@ -197,25 +213,41 @@ def export(directory: Path) -> list[Path]:
         to_csv_frame(load(name)).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
     path = directory / "datapackage.json"
-    path.write_text(json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return [*written, path]
 
 
 def data_dictionary() -> str:
     """The data dictionary in Markdown, generated from the schemas."""
-    out = ["# Data dictionary", "", "Generated from `src/afspraken_analysis/schemas.py` by "
-           "`afspraken data dictionary`; do not edit by hand.", ""]
+    out = [
+        "# Data dictionary",
+        "",
+        "Generated from `src/afspraken_analysis/schemas.py` by "
+        "`afspraken data dictionary`; do not edit by hand.",
+        "",
+    ]
     for table in TABLES.values():
-        out += [f"## `{table.name}` — {table.title}", "", table.description, "",
-                f"Key: {', '.join(f'`{k}`' for k in table.key)}. Rows: {table.expected_rows}.", "",
-                "| column | type | unit | required | description |", "| --- | --- | --- | --- | --- |"]
+        out += [
+            f"## `{table.name}` — {table.title}",
+            "",
+            table.description,
+            "",
+            f"Key: {', '.join(f'`{k}`' for k in table.key)}. Rows: {table.expected_rows}.",
+            "",
+            "| column | type | unit | required | description |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for name, column in table.schema.columns.items():
             field = _field(name, column)
             kind = "list of text" if (column.metadata or {}).get("list") else field["type"]
             if "enum" in field.get("constraints", {}):
                 kind += ": " + ", ".join(field["constraints"]["enum"])
-            out.append(f"| `{name}` | {kind} | {field.get('unit', '')} | "
-                       f"{'yes' if not column.nullable else 'no'} | {column.description} |")
+            out.append(
+                f"| `{name}` | {kind} | {field.get('unit', '')} | "
+                f"{'yes' if not column.nullable else 'no'} | {column.description} |"
+            )
         out.append("")
     return "\n".join(out)
 

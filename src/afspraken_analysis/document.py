@@ -23,7 +23,11 @@ def normalise(text: str) -> str:
 @cache
 def source_lines() -> list[str]:
     """The raw document text, one string per line (line 1 is index 0)."""
-    return (RAW_DIR / "prestatieafspraken-apeldoorn-2024-2025.txt").read_text(encoding="utf-8").splitlines()
+    return (
+        (RAW_DIR / "prestatieafspraken-apeldoorn-2024-2025.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
 
 
 def parse_line_range(lines: str) -> tuple[int, int]:

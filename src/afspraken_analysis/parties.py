@@ -14,7 +14,9 @@ from .paths import table_file
 @cache
 def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     read = {"dtype": str, "keep_default_na": False, "encoding": "utf-8"}
-    return pd.read_csv(table_file("parties"), **read), pd.read_csv(table_file("party_groups"), **read)
+    return pd.read_csv(table_file("parties"), **read), pd.read_csv(
+        table_file("party_groups"), **read
+    )
 
 
 @cache
@@ -50,7 +52,9 @@ def canonical(name: str) -> str:
         return alias_map()[name.strip().lower()]
     except KeyError:
         hint = suggest(name, set(alias_map().values()))
-        raise KeyError(f"unknown party {name!r}" + (f" — did you mean {hint!r}?" if hint else "")) from None
+        raise KeyError(
+            f"unknown party {name!r}" + (f" — did you mean {hint!r}?" if hint else "")
+        ) from None
 
 
 def resolve(text: str) -> list[str]:

@@ -123,10 +123,15 @@ TABLES: dict[str, Table] = {
             ("agreement_id",),
             48,
             derived=("parties", "initiators"),
-            agreement_id=col("string", "Theme and number, e.g. '1.1'", pa.Check.str_matches(r"^[1-5]\.\d{1,2}$")),
+            agreement_id=col(
+                "string", "Theme and number, e.g. '1.1'", pa.Check.str_matches(r"^[1-5]\.\d{1,2}$")
+            ),
             theme_id=col("Int64", "Theme number (1-5)", pa.Check.isin([1, 2, 3, 4, 5])),
             number=col("Int64", "Number of the agreement within its theme", pa.Check.ge(1)),
-            text=col("string", "Agreement text as in the document (whitespace and hyphenation normalised)"),
+            text=col(
+                "string",
+                "Agreement text as in the document (whitespace and hyphenation normalised)",
+            ),
             parties_text=col("string", "Column 'Betrokken partijen' as written"),
             initiators_text=col("string", "Column 'Wie neemt initiatief?' as written"),
             parties=list_col("Canonical parties involved, groups resolved to members", PARTY_NAMES),
@@ -136,7 +141,11 @@ TABLES: dict[str, Table] = {
                 "'result': commits to a countable output measured by a number; "
                 "'process': monitored by status and explanation",
             ),
-            source_page=col("Int64", "Page number printed in the document, where the text layer shows it", nullable=True),
+            source_page=col(
+                "Int64",
+                "Page number printed in the document, where the text layer shows it",
+                nullable=True,
+            ),
             source_lines=source_lines_col(),
         ),
         _table(
@@ -145,7 +154,9 @@ TABLES: dict[str, Table] = {
             "Every bullet under 'Welke langjarige afspraken maken we?', per theme and sub-heading.",
             ("long_term_id",),
             41,
-            long_term_id=col("string", "Theme and order, e.g. '1-02'", pa.Check.str_matches(r"^[1-5]-\d{2}$")),
+            long_term_id=col(
+                "string", "Theme and order, e.g. '1-02'", pa.Check.str_matches(r"^[1-5]-\d{2}$")
+            ),
             theme_id=col("Int64", "Theme number (1-5)", pa.Check.isin([1, 2, 3, 4, 5])),
             subheading=col("string", "Sub-heading the bullet stands under, if any", nullable=True),
             number=col("Int64", "Order of the bullet within its theme", pa.Check.ge(1)),
@@ -159,8 +170,15 @@ TABLES: dict[str, Table] = {
             ("party",),
             19,
             party=col("string", "Canonical name"),
-            kind=col(pd.CategoricalDtype(PARTY_KINDS), "gemeente, corporation, tenant_organisation or other"),
-            aliases=pa.Column(object, description="Other spellings that resolve to this party (list)", metadata={"list": True}),
+            kind=col(
+                pd.CategoricalDtype(PARTY_KINDS),
+                "gemeente, corporation, tenant_organisation or other",
+            ),
+            aliases=pa.Column(
+                object,
+                description="Other spellings that resolve to this party (list)",
+                metadata={"list": True},
+            ),
             note=col("string", "Remarks on the party's role in the document", nullable=True),
         ),
         _table(
@@ -223,7 +241,9 @@ TABLES: dict[str, Table] = {
             ("corporation", "end_of_year"),
             15,
             corporation=corporation_col(),
-            end_of_year=col("Int64", "Counted up to and including this year", pa.Check.isin([2023, 2024, 2025])),
+            end_of_year=col(
+                "Int64", "Counted up to and including this year", pa.Check.isin([2023, 2024, 2025])
+            ),
             homes_cumulative=homes_col("Homes with solar panels at the end of the year"),
             share_of_stock_pct=col(
                 "Int64",
@@ -244,20 +264,41 @@ TABLES: dict[str, Table] = {
             30,
             target_id=col("string", "Stable identifier", pa.Check.str_matches(r"^[a-z0-9_]+$")),
             indicator=col("string", "What is measured (see the indicator registry)"),
-            scope=col(pd.CategoricalDtype(SCOPES), "municipality, corporations (together) or corporation (each named)"),
-            parties=list_col("Parties the target applies to, as the text names them (groups allowed)", PARTY_NAMES + GROUP_NAMES),
+            scope=col(
+                pd.CategoricalDtype(SCOPES),
+                "municipality, corporations (together) or corporation (each named)",
+            ),
+            parties=list_col(
+                "Parties the target applies to, as the text names them (groups allowed)",
+                PARTY_NAMES + GROUP_NAMES,
+            ),
             value_low=col("Float64", "Lower bound; empty for a ceiling", nullable=True),
             value_high=col("Float64", "Upper bound; empty for a floor", nullable=True),
             unit=col(pd.CategoricalDtype(UNITS), "Unit of value_low and value_high"),
-            qualifier=col(pd.CategoricalDtype(QUALIFIERS), "Qualifier the text uses; empty when none", nullable=True),
-            basis=col(pd.CategoricalDtype(BASES), "per_year, period_total (over the period), level (a stock or state at the deadline) or share_of_flow"),
-            start_year=col("Int64", "First year the target covers, where the text gives it", nullable=True),
+            qualifier=col(
+                pd.CategoricalDtype(QUALIFIERS),
+                "Qualifier the text uses; empty when none",
+                nullable=True,
+            ),
+            basis=col(
+                pd.CategoricalDtype(BASES),
+                "per_year, period_total (over the period), level (a stock or state at the deadline) or share_of_flow",
+            ),
+            start_year=col(
+                "Int64", "First year the target covers, where the text gives it", nullable=True
+            ),
             end_year=col("Int64", "Deadline or last year, where the text gives it", nullable=True),
-            agreement_period=col("string", "Agreement period the target belongs to (re-set by each new agreement)"),
+            agreement_period=col(
+                "string", "Agreement period the target belongs to (re-set by each new agreement)"
+            ),
             agreement_id=col("string", "Agreement the target comes from, if any", nullable=True),
-            long_term_id=col("string", "Long-term agreement the target comes from, if any", nullable=True),
+            long_term_id=col(
+                "string", "Long-term agreement the target comes from, if any", nullable=True
+            ),
             source_section=col("string", "Where in the document"),
-            source_page=col("Int64", "Printed page number, where the text layer shows it", nullable=True),
+            source_page=col(
+                "Int64", "Printed page number, where the text layer shows it", nullable=True
+            ),
             source_lines=source_lines_col(),
             quote=col("string", "The exact words (normalised) the target rests on"),
             note=col("string", "Interpretation and caveats", nullable=True),

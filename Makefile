@@ -1,0 +1,32 @@
+# afspraken-analysis: `make help` lists the targets.
+YEAR ?= 2025
+UV ?= uv
+
+.PHONY: help setup report export test lint format docs clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+setup: ## install system packages (if missing), uv and the locked Python environment
+	@bash scripts/setup.sh
+
+report: setup ## set up, then build the yearly report for YEAR (default 2025) on the shipped data
+	$(UV) run --locked afspraken report --year $(YEAR)
+
+export: setup ## export every agreement table as CSV + datapackage.json to outputs/data
+	$(UV) run --locked afspraken data export outputs/data
+
+test: setup ## run the linter and the whole test suite
+	$(UV) run --locked ruff check src tests benchmarks
+	$(UV) run --locked ruff format --check src tests benchmarks
+	$(UV) run --locked pytest
+
+format: ## format the code
+	$(UV) run ruff format src tests benchmarks
+	$(UV) run ruff check --fix src tests benchmarks
+
+docs: ## regenerate the data dictionary from the schemas
+	$(UV) run afspraken data dictionary --out docs/data-dictionary.md
+
+clean: ## remove generated outputs
+	rm -rf outputs/* .pytest_cache
