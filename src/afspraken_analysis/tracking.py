@@ -1,0 +1,427 @@
+"""Goal tracking: realisations against targets and annex plans (DataFrame in, DataFrame out).
+
+Progress categories follow the Statistics Canada method used by Open SDG: the ratio R of the
+observed pace to the pace required to reach the target on time decides the category
+(achieved; R >= 0.95 on track; 0.60 <= R < 0.95 progress but acceleration needed;
+0 <= R < 0.60 limited progress; R < 0 deterioration; no data). docs/assumptions.md gives the
+adaptations for this monitor (linear pace for counts, qualifier tolerances, yearly rates).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from . import parties as party_names
+from .data import load
+from .errors import UserError
+
+CATEGORIES = (
+    "achieved",
+    "on_track",
+    "acceleration_needed",
+    "limited_progress",
+    "deterioration",
+    "no_data",
+)
+ON_TRACK, ACCELERATION = 0.95, 0.60
+# "circa"/"ongeveer" X counts as achieved within ±5 % of X; "ruim" X means X or more.
+TOLERANCE = {"circa": 0.05, "ongeveer": 0.05}
+AGREEMENT_PERIOD = (2024, 2025)
+DEFAULT_WOONDEAL_START_YEAR = 2022
+NO_INFORMATION = "no_information"
+
+# Target indicators computed from input indicators; the rest are input indicators themselves.
+DERIVED = {
+    "solar_panels_added": "solar_panels_cumulative",
+    "social_rent_share_pct": "social_rent_stock",
+    "homes_added": "dwellings_total",
+    "social_rent_homes_added": "social_new_builds",
+}
+
+TRACKING_COLUMNS = [
+    "target_id",
+    "indicator",
+    "scope",
+    "party",
+    "qualifier",
+    "basis",
+    "target_low",
+    "target_high",
+    "unit",
+    "start_year",
+    "end_year",
+    "year",
+    "actual",
+    "gap",
+    "achieved_pace",
+    "required_pace",
+    "ratio",
+    "category",
+    "is_override",
+    "override_reason",
+    "missing",
+    "source",
+    "note",
+]
+
+
+def _members(names: list[str]) -> list[str]:
+    groups = party_names.group_members()
+    out: list[str] = []
+    for name in names:
+        out.extend(groups.get(name.lower(), [name]))
+    return list(dict.fromkeys(out))
+
+
+def _values(realisations: pd.DataFrame | None, indicator: str) -> pd.DataFrame:
+    if realisations is None:
+        return pd.DataFrame(columns=["year", "party", "value"])
+    rows = realisations[realisations["indicator"].astype(str) == indicator]
+    return rows.assign(party=rows["party"].astype("string"))
+
+
+def yearly(
+    realisations: pd.DataFrame | None, indicator: str, parties: list[str] | None
+) -> pd.Series:
+    """Yearly totals of an indicator for a set of parties (None: the whole municipality).
+
+    For the municipality, a row without party is the municipal figure; where a year has none, the
+    sum over all parties is used. For parties, every named party must report for a year to count
+    (so a total is never silently short); otherwise a row without party for that year is used.
+    """
+    rows = _values(realisations, indicator)
+    if rows.empty:
+        return pd.Series(dtype="Float64", name=indicator)
+    if parties is None:
+        municipal = rows[rows["party"].isna()].groupby("year")["value"].sum()
+        by_party = rows[rows["party"].notna()].groupby("year")["value"].sum()
+        return municipal.combine_first(by_party).astype("Float64").sort_index()
+    named = rows[rows["party"].isin(parties)]
+    per_party = named.groupby(["year", "party"])["value"].sum().reset_index()
+    complete = per_party.groupby("year")["party"].nunique() == len(parties)
+    totals = per_party.groupby("year")["value"].sum()
+    totals = totals[complete.reindex(totals.index, fill_value=False)]
+    # a row without party is the total for the municipality; for indicators only corporations
+    # report (Housing First homes, say) it stands for all of them together
+    overall = rows[rows["party"].isna()].groupby("year")["value"].sum()
+    return totals.combine_first(overall).astype("Float64").sort_index()
+
+
+def social_rent_share(realisations: pd.DataFrame | None) -> pd.DataFrame:
+    """Social-rent share per year: all corporations' social_rent_stock ÷ dwellings_total × 100.
+
+    A year counts only when every corporation and the municipal total are given.
+    """
+    corporations = list(load("parties").query("kind == 'corporation'")["party"])
+    stock = yearly(realisations, "social_rent_stock", corporations)
+    total = yearly(realisations, "dwellings_total", None)
+    df = pd.concat({"dwellings_total": total, "social_rent_stock": stock}, axis=1).dropna()
+    df.index.name = "year"
+    df = df.reset_index()
+    df["share_pct"] = df["social_rent_stock"] / df["dwellings_total"] * 100
+    return df.astype({"year": "Int64"})
+
+
+def _series(target, realisations, parties) -> pd.Series:
+    """The yearly values a target is judged on: flows per year, or levels at the end of a year."""
+    indicator = target.indicator
+    if indicator == "social_rent_share_pct":
+        return social_rent_share(realisations).set_index("year")["share_pct"].astype("Float64")
+    source = DERIVED.get(indicator, indicator)
+    series = yearly(realisations, source, parties)
+    if indicator == "solar_panels_added":
+        # yearly additions from cumulative counts; annex 4 gives the end of 2023 per corporation
+        base = load("solar_panels").query("end_of_year == @target.start_year - 1")
+        base = base[base["corporation"].astype(str).isin(parties or [])]
+        if target.start_year - 1 not in series.index and len(base) == len(parties or []):
+            series = pd.concat(
+                [pd.Series({target.start_year - 1: float(base["homes_cumulative"].sum())}), series]
+            )
+        return (
+            series.sort_index().diff().loc[lambda s: s.index >= target.start_year].astype("Float64")
+        )
+    if indicator == "homes_added":
+        return series.diff().dropna().astype("Float64")
+    return series
+
+
+def _period(target, year: int, woondeal_start_year: int) -> tuple[int | None, int | None]:
+    start = target.start_year
+    if pd.isna(start):
+        start = woondeal_start_year if target.target_id.startswith("woondeal") else None
+    end = target.end_year if pd.notna(target.end_year) else None
+    if target.basis == "period_total" and start is None:
+        start = AGREEMENT_PERIOD[0]
+    return (int(start) if start is not None else None), (int(end) if end is not None else None)
+
+
+def _meets(value: float, low, high, qualifier) -> bool:
+    tolerance = TOLERANCE.get(qualifier, 0.0) if isinstance(qualifier, str) else 0.0
+    if pd.notna(low) and value < low * (1 - tolerance):
+        return False
+    return not (pd.notna(high) and pd.isna(low) and value > high)
+
+
+def _category(ratio: float) -> str:
+    if ratio >= ON_TRACK:
+        return "on_track"
+    if ratio >= ACCELERATION:
+        return "acceleration_needed"
+    return "limited_progress" if ratio >= 0 else "deterioration"
+
+
+def _judge(target, series: pd.Series, year: int, start, end) -> dict:
+    """actual, gap, paces, ratio and category for one target (and party) at `year`."""
+    low, high = target.value_low, target.value_high
+    goal = low if pd.notna(low) else high
+    is_ceiling = pd.isna(low)
+    out = dict(
+        actual=pd.NA, gap=pd.NA, achieved_pace=pd.NA, required_pace=pd.NA, ratio=pd.NA, missing=""
+    )
+    if target.basis == "period_total":
+        first = start
+        expected = list(range(first, min(year, end or year) + 1))
+        missing = [y for y in expected if y not in series.index or pd.isna(series.get(y))]
+        if not expected or missing:
+            out["missing"] = ", ".join(map(str, missing or [year]))
+            return out | {"category": "no_data"}
+        actual = float(series.loc[expected].sum())
+        elapsed = len(expected)
+        out.update(actual=actual, gap=actual - goal, achieved_pace=actual / elapsed)
+        if end is not None and end > year:
+            out["required_pace"] = max(goal - actual, 0) / (end - year)
+        if _meets(actual, low, high, target.qualifier):
+            return out | {"category": "achieved"}
+        if end is None:
+            return out | {"category": "no_data", "missing": "deadline"}
+        ratio = (actual / elapsed) / (goal / (end - first + 1))
+        return out | {"ratio": ratio, "category": _category(ratio)}
+    # per_year, share_of_flow and level: the value in `year`, or the latest before it for levels
+    observed = series[series.index <= year].dropna()
+    if target.basis != "level":
+        observed = observed[observed.index >= (start or 0)]
+    if observed.empty or (target.basis != "level" and observed.index[-1] != year):
+        return out | {"category": "no_data", "missing": str(year)}
+    actual = float(observed.iloc[-1])
+    out.update(actual=actual, gap=actual - goal)
+    if len(observed) > 1:
+        out["achieved_pace"] = (actual - float(observed.iloc[0])) / (
+            observed.index[-1] - observed.index[0]
+        )
+    if target.basis == "level" and end is not None and end > year:
+        out["required_pace"] = (goal - actual) / (end - year)
+    if _meets(actual, low, high, target.qualifier):
+        return out | {"category": "achieved"}
+    if target.basis != "level":
+        ratio = goal / actual if is_ceiling else actual / goal
+        return out | {"ratio": ratio, "category": _category(ratio)}
+    if len(observed) < 2 or end is None or goal <= 0 or float(observed.iloc[0]) <= 0:
+        return out | {
+            "category": "no_data",
+            "missing": "a second observation" if len(observed) < 2 else "deadline",
+        }
+    # compound annual growth rates, as in the Statistics Canada / Open SDG method
+    t0, y0, ti = observed.index[0], float(observed.iloc[0]), observed.index[-1]
+    cagr_actual = (actual / y0) ** (1 / (ti - t0)) - 1
+    cagr_required = (goal / y0) ** (1 / (end - t0)) - 1
+    direction = -1 if is_ceiling else 1
+    ratio = direction * cagr_actual / abs(cagr_required) if cagr_required else math.inf
+    return out | {"ratio": ratio, "category": _category(ratio)}
+
+
+def goal_tracking(
+    year: int,
+    realisations: pd.DataFrame | None = None,
+    *,
+    woondeal_start_year: int = DEFAULT_WOONDEAL_START_YEAR,
+    overrides: pd.DataFrame | None = None,
+    targets: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per target (per corporation for targets that bind each corporation) at `year`."""
+    targets = load("targets") if targets is None else targets
+    rows = []
+    for target in targets.itertuples(index=False):
+        members = _members(target.parties)
+        if target.scope == "municipality":
+            groups = [(pd.NA, None)]
+        elif target.scope == "corporation":
+            groups = [(p, [p]) for p in members]
+        else:
+            groups = [(pd.NA, members)]
+        start, end = _period(target, year, woondeal_start_year)
+        for party, scope_parties in groups:
+            series = _series(target, realisations, scope_parties)
+            judged = _judge(target, series, year, start, end)
+            rows.append(
+                {
+                    "target_id": target.target_id,
+                    "indicator": target.indicator,
+                    "scope": target.scope,
+                    "party": party,
+                    "qualifier": target.qualifier,
+                    "basis": target.basis,
+                    "target_low": target.value_low,
+                    "target_high": target.value_high,
+                    "unit": target.unit,
+                    "start_year": start,
+                    "end_year": end,
+                    "year": year,
+                    **judged,
+                    "is_override": False,
+                    "override_reason": pd.NA,
+                    "source": f"{target.source_section} (regel {target.source_lines})",
+                    "note": target.note,
+                }
+            )
+    df = pd.DataFrame(rows, columns=TRACKING_COLUMNS)
+    df = df.astype(
+        {
+            "actual": "Float64",
+            "gap": "Float64",
+            "achieved_pace": "Float64",
+            "required_pace": "Float64",
+            "ratio": "Float64",
+            "start_year": "Int64",
+            "end_year": "Int64",
+            "year": "Int64",
+            "target_low": "Float64",
+            "target_high": "Float64",
+            "party": "string",
+        }
+    )
+    df["category"] = pd.Categorical(df["category"], categories=CATEGORIES)
+    return apply_overrides(df, overrides) if overrides is not None else df
+
+
+def apply_overrides(tracking: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFrame:
+    """Replace categories by hand: columns target_id, year, category, justification (required).
+
+    An optional `party` column selects one corporation's row of a per-corporation target.
+    """
+    out = tracking.copy()
+    for i, o in enumerate(overrides.itertuples(index=False), start=2):
+        where = f"overrides, row {i}"
+        if o.category not in CATEGORIES:
+            raise UserError(
+                f"{where}, column 'category': {o.category!r} is not a category; choose one of {', '.join(CATEGORIES)}"
+            )
+        if not isinstance(o.justification, str) or not o.justification.strip():
+            raise UserError(
+                f"{where}, column 'justification': a manual category needs a justification"
+            )
+        mask = (out["target_id"] == o.target_id) & (out["year"] == int(o.year))
+        party = getattr(o, "party", None)
+        if isinstance(party, str) and party:
+            mask &= out["party"] == party
+        if not mask.any():
+            known = ", ".join(sorted(set(out["target_id"])))
+            raise UserError(
+                f"{where}, column 'target_id': no tracking row for {o.target_id!r} in {o.year}; known targets: {known}"
+            )
+        out.loc[mask, "category"] = o.category
+        out.loc[mask, "is_override"] = True
+        out.loc[mask, "override_reason"] = o.justification.strip()
+    return out
+
+
+def annex_progress(realisations: pd.DataFrame | None, year: int) -> pd.DataFrame:
+    """Plan versus realisation per annex, corporation and planned year, up to `year`.
+
+    Columns: annex, indicator, corporation, year, planned, realised (NA without data), difference.
+    Solar panels compare cumulative counts at the end of the year.
+    """
+    specs = [
+        (1, "new_builds_mid_rent", "mid_rent_new_builds", "homes"),
+        (2, "new_builds_social", "social_new_builds", "homes"),
+        (3, "retrofits_label_b", "retrofits_label_b", "homes"),
+        (4, "solar_panels", "solar_panels_cumulative", "homes_cumulative"),
+    ]
+    frames = []
+    for annex, table, indicator, column in specs:
+        plan = load(table)
+        year_col = "end_of_year" if table == "solar_panels" else "year"
+        plan = plan[plan[year_col] >= AGREEMENT_PERIOD[0]]
+        planned = (
+            plan.groupby(["corporation", year_col], observed=True)[column].sum().rename("planned")
+        )
+        planned.index.names = ["corporation", "year"]
+        rows = _values(realisations, indicator)
+        realised = (
+            rows[rows["party"].notna()].groupby(["party", "year"])["value"].sum().rename("realised")
+        )
+        realised.index.names = ["corporation", "year"]
+        df = planned.to_frame().join(realised.astype("Float64"), how="outer").reset_index()
+        df = df[df["year"] <= year]
+        df.insert(0, "indicator", indicator)
+        df.insert(0, "annex", annex)
+        frames.append(df)
+    out = pd.concat(frames, ignore_index=True)
+    out["planned"] = out["planned"].astype("Float64").fillna(0)
+    out["difference"] = out["realised"] - out["planned"]
+    return out.astype({"year": "Int64", "corporation": "string"}).sort_values(
+        ["annex", "corporation", "year"], ignore_index=True
+    )
+
+
+def project_progress(realisations: pd.DataFrame | None, year: int) -> pd.DataFrame:
+    """Annex 2 project by project: planned year and homes, delivered in that year and later.
+
+    `slipped` counts homes delivered after the planned year; `outstanding` what is still to come.
+    """
+    plan = load("new_builds_social")
+    rows = _values(realisations, "social_new_builds")
+    if "project" in rows:
+        rows = rows[rows["project"].notna() & (rows["year"] <= year)]
+    else:
+        rows = rows.iloc[0:0].assign(project=pd.Series(dtype="string"))
+    out = []
+    for p in plan.itertuples(index=False):
+        delivered = rows[(rows["party"] == str(p.corporation)) & (rows["project"] == p.project)]
+        on_time = float(delivered.loc[delivered["year"] <= p.year, "value"].sum())
+        later = float(delivered.loc[delivered["year"] > p.year, "value"].sum())
+        has_data = not delivered.empty
+        out.append(
+            {
+                "corporation": str(p.corporation),
+                "project": p.project,
+                "planned_year": p.year,
+                "planned": p.homes,
+                "delivered_on_time": on_time if has_data else pd.NA,
+                "slipped": later if has_data else pd.NA,
+                "outstanding": max(p.homes - on_time - later, 0) if has_data else pd.NA,
+                "years_delivered": ", ".join(map(str, sorted(delivered["year"].unique()))),
+            }
+        )
+    return pd.DataFrame(out).astype(
+        {"delivered_on_time": "Float64", "slipped": "Float64", "outstanding": "Float64"}
+    )
+
+
+def status_rollup(agreement_status: pd.DataFrame | None, year: int) -> pd.DataFrame:
+    """Every agreement with its status in `year`; an agreement without one is 'no_information'."""
+    agreements = load("agreements")[
+        ["agreement_id", "theme_id", "agreement_type", "initiators", "text"]
+    ]
+    if agreement_status is None:
+        status = pd.DataFrame(columns=["agreement_id", "status", "explanation"])
+    else:
+        status = agreement_status[agreement_status["year"] == year][
+            ["agreement_id", "status", "explanation"]
+        ]
+        status = status.astype({"status": "string"})
+    out = agreements.merge(status, on="agreement_id", how="left", validate="one_to_one")
+    out["status"] = out["status"].fillna(NO_INFORMATION).astype("string")
+    out.insert(0, "year", year)
+    return out
+
+
+def status_counts(rollup: pd.DataFrame, by: str = "theme_id") -> pd.DataFrame:
+    """Counts of statuses per theme (by='theme_id') or per initiator (by='initiator')."""
+    df = (
+        rollup.explode("initiators").rename(columns={"initiators": "initiator"})
+        if by == "initiator"
+        else rollup
+    )
+    return df.groupby([by, "status"]).size().unstack(fill_value=0)
