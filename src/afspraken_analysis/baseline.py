@@ -155,3 +155,44 @@ def base_stocks() -> dict:
             f"{ONS_HUIS_STOCK} (2018); corporation stock is a proxy for social-rent stock."
         ),
     }
+
+
+def _cmd_show(args) -> int:
+    from .labels import fmt_number, t
+
+    for r in baseline_stock().itertuples():
+        band = (
+            f" ({fmt_number(r.low, args.lang)}–{fmt_number(r.high, args.lang)})"
+            if pd.notna(r.low)
+            else ""
+        )
+        print(
+            f"[{t('quality.' + r.quality, args.lang):>6}] {r.item} {r.party} {r.date}: {fmt_number(r.value, args.lang)}{band}"
+        )
+        print(f"         {r.source}; {r.method}")
+    return 0
+
+
+def _cmd_refresh(args) -> int:
+    from .cbs import fetch_82900
+
+    df = fetch_82900(args.region)
+    df.to_csv(args.out, index=False)
+    print(f"{len(df)} rows of CBS 82900NED for {args.region} written to {args.out}")
+    return 0
+
+
+def configure_cli(sub) -> None:
+    parser = sub.add_parser("baseline", help="baseline stock figures with source and quality")
+    baseline_sub = parser.add_subparsers(dest="baseline_command", required=True, metavar="COMMAND")
+    p = baseline_sub.add_parser(
+        "show", help="print every baseline figure with its source and quality"
+    )
+    p.add_argument("--lang", choices=["nl", "en"], default="nl")
+    p.set_defaults(func=_cmd_show)
+    p = baseline_sub.add_parser(
+        "refresh", help="download CBS 82900NED for a region (needs the network)"
+    )
+    p.add_argument("--region", default="GM0200", help="CBS region code (default GM0200, Apeldoorn)")
+    p.add_argument("--out", required=True, help="CSV file to write")
+    p.set_defaults(func=_cmd_refresh)

@@ -9,7 +9,7 @@ import sys
 from .errors import UserError
 
 # Modules that add sub-commands; each defines configure_cli(subparsers).
-COMMAND_MODULES = ("data", "monitoring", "scenarios", "report")
+COMMAND_MODULES = ("data", "baseline", "monitoring", "scenarios", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,133 @@
+"""CBS StatLine figures: the 82900NED ownership split and an optional refresh, only when asked.
+
+82900NED "Voorraad woningen; eigendom, type verhuurder, bewoning, regio" counts every home owned
+by a corporation ("eigendom woningcorporatie"), including non-social rent; the agreement counts
+the corporations' social-rent homes. Keep the two apart (docs/assumptions.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import UserError
+
+TABLE_82900 = "82900NED"
+COLUMNS_82900 = [
+    "region",
+    "year",
+    "total",
+    "owner_occupied",
+    "rented_total",
+    "rented_corporation",
+    "rented_other",
+    "ownership_unknown",
+    "vintage",
+]
+COUNTS = COLUMNS_82900[2:8]
+# StatLine measure keys of 82900NED (status of occupation: T001235 = Totaal)
+STATLINE_82900 = {
+    "RegioS": "region",
+    "Perioden": "year",
+    "TotaleWoningvoorraad_1": "total",
+    "Koopwoningen_2": "owner_occupied",
+    "TotaalHuurwoningen_3": "rented_total",
+    "EigendomWoningcorporatie_4": "rented_corporation",
+    "EigendomOverigeVerhuurders_5": "rented_other",
+    "EigendomOnbekend_6": "ownership_unknown",
+}
+
+
+def check_82900(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Types and identities: total = owned + rented + unknown; rented = corporation + other."""
+    missing = [c for c in COLUMNS_82900 if c not in df.columns]
+    if missing:
+        raise UserError(
+            f"{name}: missing columns {', '.join(missing)}; expected {', '.join(COLUMNS_82900)}"
+        )
+    problems = []
+    for column in ["year", *COUNTS]:
+        numeric = pd.to_numeric(df[column], errors="coerce")
+        for i in df.index[numeric.isna() | (numeric < 0) | (numeric % 1 != 0)]:
+            problems.append(
+                f"{name}, row {i + 2}, column {column!r}: {df.at[i, column]!r} is not a whole number ≥ 0"
+            )
+    if problems:
+        raise UserError("\n".join(problems))
+    df = df.astype({c: "Int64" for c in ["year", *COUNTS]})
+    identities = {
+        "total": df["owner_occupied"] + df["rented_total"] + df["ownership_unknown"],
+        "rented_total": df["rented_corporation"] + df["rented_other"],
+    }
+    for column, expected in identities.items():
+        for i in df.index[df[column] != expected]:
+            problems.append(
+                f"{name}, row {i + 2}, column {column!r}: {df.at[i, column]} differs from the sum of its parts "
+                f"({expected[i]}); check the file against StatLine"
+            )
+    duplicated = df.duplicated(["region", "year", "vintage"], keep=False)
+    for i in df.index[duplicated]:
+        problems.append(
+            f"{name}, row {i + 2}: region {df.at[i, 'region']!r} {df.at[i, 'year']} appears twice for one vintage"
+        )
+    if problems:
+        raise UserError("\n".join(problems))
+    return df
+
+
+def read_82900(path: Path) -> pd.DataFrame:
+    """Read a CSV with the 82900NED columns (as the shipped sample) and check its identities."""
+    return check_82900(pd.read_csv(path, dtype=str, keep_default_na=False), Path(path).name)
+
+
+def latest_vintage(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per region and year: the newer release where CBS revised a figure."""
+    order = df["vintage"].map({"newer": 0, "older": 1}).fillna(2)
+    return (
+        df.assign(_order=order)
+        .sort_values(["region", "year", "_order"])
+        .drop_duplicates(["region", "year"])
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+
+
+def corporation_share(df: pd.DataFrame) -> pd.DataFrame:
+    """Corporation-owned homes as a share of all homes (CBS definition, not social rent)."""
+    out = latest_vintage(df)[["region", "year", "total", "rented_corporation"]].copy()
+    out["corporation_share_pct"] = out["rented_corporation"] / out["total"] * 100
+    return out
+
+
+def from_statline(raw: pd.DataFrame, vintage: str = "newer") -> pd.DataFrame:
+    """Map a StatLine 82900NED download (cbsodata.get_data) to the project's columns."""
+    missing = [k for k in STATLINE_82900 if k not in raw.columns]
+    if missing:
+        raise UserError(
+            f"StatLine {TABLE_82900}: the download lacks {', '.join(missing)}; has the table changed?"
+        )
+    df = raw[list(STATLINE_82900)].rename(columns=STATLINE_82900)
+    df["region"] = df["region"].astype(str).str.strip()
+    df["year"] = df["year"].astype(str).str.extract(r"(\d{4})", expand=False)
+    df["vintage"] = vintage
+    return check_82900(df[COLUMNS_82900].reset_index(drop=True), f"StatLine {TABLE_82900}")
+
+
+def fetch_82900(
+    region_code: str = "GM0200",
+) -> pd.DataFrame:  # pragma: no cover - needs the network
+    """Download the ownership split for a region from StatLine (needs `cbsodata` and the network)."""
+    try:
+        import cbsodata
+    except ImportError:
+        raise UserError("the CBS refresh needs cbsodata: uv sync --extra cbs") from None
+    try:
+        raw = cbsodata.get_data(
+            TABLE_82900, filters=f"RegioS eq '{region_code}' and StatusVanBewoning eq 'T001235'"
+        )
+    except Exception as exc:  # network errors come in many kinds
+        raise UserError(
+            f"StatLine {TABLE_82900} could not be downloaded ({exc}); the shipped figures stay in use"
+        ) from None
+    return from_statline(pd.DataFrame(raw))
