@@ -274,6 +274,16 @@ def _cmd_dictionary(args) -> int:
     return 0
 
 
+def _cmd_caveats(args) -> int:
+    from .caveats import log_markdown
+
+    if args.out:
+        Path(args.out).write_text(log_markdown(), encoding="utf-8")
+    else:
+        print(log_markdown(), end="")
+    return 0
+
+
 def configure_cli(sub) -> None:
     parser = sub.add_parser("data", help="the curated agreement tables")
     data_sub = parser.add_subparsers(dest="data_command", required=True, metavar="COMMAND")
@@ -285,3 +295,6 @@ def configure_cli(sub) -> None:
     p = data_sub.add_parser("dictionary", help="print (or write) the data dictionary in Markdown")
     p.add_argument("--out", help="write to this file instead of printing")
     p.set_defaults(func=_cmd_dictionary)
+    p = data_sub.add_parser("caveats", help="print (or write) the assumptions-and-caveats log")
+    p.add_argument("--out", help="write to this file instead of printing")
+    p.set_defaults(func=_cmd_caveats)
