@@ -289,3 +289,48 @@ def test_annex_progress_compares_plan_and_realisation_per_corporation():
     solar = progress[progress["annex"] == 4]
     assert solar["planned"].sum() == 10_424 + 11_915
     assert math.isclose(progress[progress["annex"] == 2]["planned"].sum(), 392)
+
+
+def test_homes_added_start_from_the_cbs_stock_and_give_the_affordable_share():
+    rows = [(2024, "dwellings_total", None, 76_459), (2025, "dwellings_total", None, 77_259)]
+    rows += [(2025, "affordable_homes_added", None, 600)]
+    result = tracking.goal_tracking(
+        2025,
+        realisations(rows),
+        targets=target("affordable_share_of_additions"),
+        woondeal_start_year=2024,
+    )
+    share = row_of(result, "affordable_share_of_additions")
+    assert share["actual"] == pytest.approx(
+        600 / 800 * 100
+    )  # 77,259 - 76,459 = 800 homes added in 2025
+    assert share["category"] == "achieved"  # 75 % against 70 %
+    homes = row_of(
+        tracking.goal_tracking(
+            2025, realisations(rows), targets=target("woondeal_homes"), woondeal_start_year=2024
+        ),
+        "woondeal_homes",
+    )
+    assert homes["actual"] == (76_459 - 75_659) + 800  # CBS: 75,659 on 1 January 2024
+
+
+def test_vsw_share_needs_the_municipal_total_of_all_builders():
+    vsw = [
+        (2025, "social_new_builds", c, 40)
+        for c in ["De Goede Woning", "de Woonmensen", "Ons Huis", "Veluwonen"]
+    ]
+    targets = target("vsw_share_of_social_new_builds")
+    assert (
+        row_of(
+            tracking.goal_tracking(2025, realisations(vsw), targets=targets),
+            "vsw_share_of_social_new_builds",
+        )["category"]
+        == "no_data"
+    )
+    rows = vsw + [(2025, "social_new_builds", None, 200)]
+    result = row_of(
+        tracking.goal_tracking(2025, realisations(rows), targets=targets),
+        "vsw_share_of_social_new_builds",
+    )
+    assert result["actual"] == pytest.approx(160 / 200 * 100)
+    assert result["ratio"] == pytest.approx(80 / 85) and result["category"] == "acceleration_needed"  # 0.94

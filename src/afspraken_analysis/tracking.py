@@ -13,6 +13,7 @@ import math
 
 import pandas as pd
 
+from . import baseline
 from . import parties as party_names
 from .data import load
 from .errors import UserError
@@ -97,7 +98,7 @@ def yearly(
     if parties is None:
         municipal = rows[rows["party"].isna()].groupby("year")["value"].sum()
         by_party = rows[rows["party"].notna()].groupby("year")["value"].sum()
-        return municipal.combine_first(by_party).astype("Float64").sort_index()
+        return _by_year(municipal.combine_first(by_party))
     named = rows[rows["party"].isin(parties)]
     per_party = named.groupby(["year", "party"])["value"].sum().reset_index()
     complete = per_party.groupby("year")["party"].nunique() == len(parties)
@@ -106,7 +107,14 @@ def yearly(
     # a row without party is the total for the municipality; for indicators only corporations
     # report (Housing First homes, say) it stands for all of them together
     overall = rows[rows["party"].isna()].groupby("year")["value"].sum()
-    return totals.combine_first(overall).astype("Float64").sort_index()
+    return _by_year(totals.combine_first(overall))
+
+
+def _by_year(series: pd.Series) -> pd.Series:
+    """A yearly series with a plain integer index named 'year' (aligns across indicators)."""
+    series = series.astype("Float64").sort_index()
+    series.index = pd.Index(series.index.astype(int), name="year")
+    return series
 
 
 def social_rent_share(realisations: pd.DataFrame | None) -> pd.DataFrame:
@@ -142,9 +150,34 @@ def _series(target, realisations, parties) -> pd.Series:
         return (
             series.sort_index().diff().loc[lambda s: s.index >= target.start_year].astype("Float64")
         )
-    if indicator == "homes_added":
-        return series.diff().dropna().astype("Float64")
+    if indicator in ("homes_added", "affordable_share_of_additions_pct"):
+        return _derived_share(indicator, realisations)
+    if indicator == "vsw_share_of_social_new_builds_pct":
+        vsw = yearly(
+            realisations, "social_new_builds", party_names.group_members()["vsw-corporaties"]
+        )
+        rows = _values(realisations, "social_new_builds")
+        municipal = rows[rows["party"].isna()].groupby("year")["value"].sum()  # all builders
+        return (vsw / municipal * 100).dropna().astype("Float64")
     return series
+
+
+def _homes_added(realisations) -> pd.Series:
+    """Net homes added per year: the change in dwellings_total; CBS gives the end of 2023."""
+    total = yearly(realisations, "dwellings_total", None)
+    base = baseline.base_stocks()
+    if base["base_year"] not in total.index:
+        total = _by_year(pd.concat([pd.Series({base["base_year"]: float(base["dwellings_total"])}), total]))
+    consecutive = total.index.to_series().diff() == 1
+    return total.diff()[consecutive].astype("Float64")
+
+
+def _derived_share(indicator: str, realisations) -> pd.Series:
+    added = _homes_added(realisations)
+    if indicator == "homes_added":
+        return added
+    affordable = yearly(realisations, "affordable_homes_added", None)
+    return (affordable / added * 100).dropna().astype("Float64")
 
 
 def _period(target, year: int, woondeal_start_year: int) -> tuple[int | None, int | None]:
