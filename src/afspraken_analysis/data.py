@@ -56,6 +56,9 @@ def _parse_column(raw: pd.Series, column: pa.Column, path: Path) -> pd.Series:
                     value,
                     "a number written with '.' as decimal point and no thousands separator",
                 )
+    elif dtype == "boolean":
+        for i, value in raw[~empty & ~raw.str.strip().str.lower().isin(["true", "false"])].items():
+            bad(i, value, "true or false")
     elif dtype.startswith("category"):
         categories = list(map(str, column.dtype.type.categories))
         for i, value in raw[~empty & ~raw.isin(categories)].items():
@@ -69,6 +72,8 @@ def _parse_column(raw: pd.Series, column: pa.Column, path: Path) -> pd.Series:
     values = raw.where(~empty, None)
     if dtype in ("Int64", "Float64"):
         return pd.to_numeric(values.str.strip()).astype(dtype)
+    if dtype == "boolean":
+        return values.str.strip().str.lower().map({"true": True, "false": False}).astype("boolean")
     return values.astype(column.dtype.type if dtype.startswith("category") else dtype)
 
 
@@ -145,7 +150,12 @@ def to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-_FRICTIONLESS_TYPES = {"Int64": "integer", "Float64": "number", "string": "string"}
+_FRICTIONLESS_TYPES = {
+    "Int64": "integer",
+    "Float64": "number",
+    "string": "string",
+    "boolean": "boolean",
+}
 
 
 def _field(name: str, column: pa.Column) -> dict:

@@ -303,5 +303,51 @@ TABLES: dict[str, Table] = {
             quote=col("string", "The exact words (normalised) the target rests on"),
             note=col("string", "Interpretation and caveats", nullable=True),
         ),
+        _table(
+            "indicators",
+            "Indicatoren",
+            "The indicator registry: every quantity the monitor tracks, with its unit, whether it is a "
+            "flow in the year, a stock at the end of the year or a share, whether users fill it in "
+            "(monitoring input, see docs/monitoring-input.md) or goal tracking derives it (the method "
+            "is in the description), and the targets it serves.",
+            ("indicator",),
+            29,
+            indicator=col(
+                "string",
+                "Indicator id, as used in targets and monitoring input",
+                pa.Check.str_matches(r"^[a-z0-9_]+$"),
+            ),
+            unit=col(pd.CategoricalDtype(UNITS), "Unit of the values"),
+            measure=col(
+                pd.CategoricalDtype(["flow", "stock", "share"]),
+                "flow: an amount in the year; stock: a level at the end of the year; share: a percentage",
+            ),
+            is_input=col(
+                "boolean",
+                "true: filled in by users (realisations); false: derived by goal tracking",
+            ),
+            is_cumulative=col(
+                "boolean", "true: a running total that never decreases; false otherwise"
+            ),
+            party_level=col(
+                pd.CategoricalDtype(["municipality", "corporation", "either"]),
+                "municipality: whole municipality only (empty party); corporation: per corporation; "
+                "either: per corporation, for the gemeente, or for the whole municipality",
+            ),
+            has_project_detail=col(
+                "boolean", "true: realisations may be given per project (annexes 1 and 2)"
+            ),
+            derived_from=list_col(
+                "Indicators a derived indicator is computed from; empty for input indicators",
+                _read_names("indicators", "indicator"),
+            ),
+            serves_targets=list_col(
+                "Targets (target_id) the indicator serves", _read_names("targets", "target_id")
+            ),
+            description=col(
+                "string", "What is counted, in English; for derived indicators the method"
+            ),
+            definition_nl=col("string", "Definition in Dutch, as the templates and docs show it"),
+        ),
     ]
 }
