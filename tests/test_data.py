@@ -112,6 +112,18 @@ def test_parties_are_canonical_and_groups_resolve_to_members():
         schemas.CORPORATIONS
     )
     assert "de Woonmensen" in canonical and "De Woonmensen" not in canonical
+    assert all(
+        set(i) <= set(p)
+        for i, p in zip(agreements["initiators"], agreements["parties"], strict=True)
+    )
+    # 1.4: parties name the four VSW-corporaties; "Gemeente en corporaties" initiate: the same four
+    assert "Mooiland" not in agreements.set_index("agreement_id").loc["1.4", "initiators"]
+    # 2.13 and 3.7: "huurdersorganisatie" beside Veluwonen is one unnamed organisation
+    assert (
+        "huurdersorganisatie van Veluwonen"
+        in agreements.set_index("agreement_id").loc["2.13", "parties"]
+    )
+    assert "De Sleutel" not in agreements.set_index("agreement_id").loc["3.7", "parties"]
 
 
 def test_new_builds_social_projects_add_up_to_printed_corporation_and_vsw_totals():

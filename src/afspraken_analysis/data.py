@@ -82,7 +82,11 @@ def _derive(name: str, df: pd.DataFrame) -> pd.DataFrame:
     if name == "agreements":
         pos = df.columns.get_loc("initiators_text") + 1
         df.insert(pos, "parties", df["parties_text"].map(party_names.resolve))
-        df.insert(pos + 1, "initiators", df["initiators_text"].map(party_names.resolve))
+        initiators = [
+            party_names.resolve(i, within=p)
+            for i, p in zip(df["initiators_text"], df["parties"], strict=True)
+        ]
+        df.insert(pos + 1, "initiators", pd.Series(initiators, index=df.index, dtype=object))
     return df
 
 

@@ -57,10 +57,11 @@ def canonical(name: str) -> str:
         ) from None
 
 
-def resolve(text: str) -> list[str]:
+def resolve(text: str, within: list[str] | None = None) -> list[str]:
     """Canonical parties named in a column text like 'Gemeente, corporaties en huurdersorganisaties'.
 
-    Groups resolve to their members; the result keeps first-mention order without duplicates.
+    Groups resolve to their members; with `within` (the row's parties), a group resolves to those
+    of its members named there, when there are any. The result keeps first-mention order.
     """
     names: list[str] = []
     for token in re.split(r",\s*|\s+en\s+", text.strip()):
@@ -68,5 +69,7 @@ def resolve(text: str) -> list[str]:
         if not token:
             continue
         members = group_members().get(token.lower())
+        if members and within and set(members) & set(within):
+            members = [m for m in members if m in within]
         names.extend(members if members else [canonical(token)])
     return list(dict.fromkeys(names))

@@ -24,7 +24,16 @@ PARTY_NAMES = _read_names("parties", "party")
 CORPORATIONS = _read_names("parties", "party", ("kind", "corporation"))
 PARTY_KINDS = ["gemeente", "corporation", "tenant_organisation", "other"]
 GROUP_NAMES = list(dict.fromkeys(_read_names("party_groups", "group_name")))
-QUALIFIERS = ["ruim", "circa", "ongeveer", "minimaal", "maximaal", "zo mogelijk", "richting"]
+QUALIFIERS = [
+    "ruim",
+    "circa",
+    "ongeveer",
+    "minimaal",
+    "maximaal",
+    "zo mogelijk",
+    "zoveel mogelijk",
+    "richting",
+]
 BASES = ["per_year", "period_total", "level", "share_of_flow"]
 SCOPES = ["municipality", "corporations", "corporation"]
 UNITS = ["homes", "pitches", "percent", "inhabitants", "TJ", "persons"]
@@ -168,7 +177,7 @@ TABLES: dict[str, Table] = {
             "Partijen",
             "Canonical party names as the document writes them, with their kind and aliases.",
             ("party",),
-            19,
+            20,
             party=col("string", "Canonical name"),
             kind=col(
                 pd.CategoricalDtype(PARTY_KINDS),
@@ -187,7 +196,7 @@ TABLES: dict[str, Table] = {
             "Group words the document uses ('corporaties', 'huurdersorganisaties', 'partijen') and "
             "the parties they stand for, one row per member.",
             ("group_name", "party"),
-            33,
+            27,
             group_name=col("string", "Group word as the document writes it"),
             party=col(PartyDtype, "Canonical member party"),
         ),

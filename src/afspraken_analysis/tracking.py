@@ -196,7 +196,7 @@ def _meets(value: float, low, high, qualifier) -> bool:
     tolerance = TOLERANCE.get(qualifier, 0.0) if isinstance(qualifier, str) else 0.0
     if pd.notna(low) and value < low * (1 - tolerance):
         return False
-    return not (pd.notna(high) and pd.isna(low) and value > high)
+    return not (pd.notna(high) and pd.isna(low) and value > high * (1 + tolerance))
 
 
 def _category(ratio: float) -> str:
