@@ -333,4 +333,6 @@ def test_vsw_share_needs_the_municipal_total_of_all_builders():
         "vsw_share_of_social_new_builds",
     )
     assert result["actual"] == pytest.approx(160 / 200 * 100)
-    assert result["ratio"] == pytest.approx(80 / 85) and result["category"] == "acceleration_needed"  # 0.94
+    assert (
+        result["ratio"] == pytest.approx(80 / 85) and result["category"] == "acceleration_needed"
+    )  # 0.94

@@ -1,0 +1,98 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 00 Samenvatting: status summary
+#
+# The first page of the yearly report: every target with its progress category and every
+# agreement's status per theme. Run by `afspraken report`; markdown cells are notes for
+# developers and do not appear in the PDF (every visible text comes from labels.csv).
+
+# %%
+from afspraken_analysis import labels, params, report, tracking
+
+# %% tags=["parameters"]
+year: int = 2025  # report year (2024-2030)
+monitoring: str = ""  # directory with monitoring data; empty: the shipped data only
+lang: str = "nl"  # language of every text: nl or en
+output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing is written
+
+# %%
+p = params.check(globals())
+realisations, agreement_status = report.load_monitoring(p)
+goals = tracking.goal_tracking(p.year, realisations)
+summary = report.summary_targets(goals, p.lang)
+rollup = tracking.status_rollup(agreement_status, p.year)
+themes = report.status_chips(rollup, p.lang)
+
+# %%
+report.chapter(
+    labels.t("report.h.summary", p.lang, year=p.year), "samenvatting"
+) + report.example_banner(p)
+
+# %%
+report.paragraph(
+    labels.t(
+        "report.summary.lead",
+        p.lang,
+        year=p.year,
+        targets=len(summary),
+        agreements=len(rollup),
+        achieved=int((summary["category"] == "achieved").sum()),
+        attention=int(summary["category"].isin(report.ATTENTION_CATEGORIES).sum()),
+        no_data=int((summary["category"] == "no_data").sum()),
+    )
+    + " "
+    + (labels.t("report.summary.no_monitoring", p.lang) if p.monitoring is None else ""),
+    "lead",
+)
+
+# %%
+report.table(
+    p,
+    "samenvatting_doelen",
+    summary,
+    columns={
+        "theme_id": labels.t("report.col.theme_short", p.lang),
+        "target": labels.t("report.col.target_name", p.lang),
+        "target_value": labels.t("report.col.target_value", p.lang),
+        "actual_text": labels.t("report.col.actual", p.lang, year=p.year),
+        "category": labels.t("report.col.category", p.lang),
+    },
+    target="target_value",
+    formats={"category": "category"},
+    title=labels.t("report.t.summary_targets", p.lang, year=p.year),
+    source=report.source("tracking", p),
+    caveats=[labels.t("report.caveat.categories", p.lang)],
+    css_class="compact summary-targets",
+)
+
+# %%
+report.table(
+    p,
+    "samenvatting_status",
+    themes,
+    columns={
+        "theme": labels.t("report.col.theme", p.lang),
+        "agreements": labels.t("report.col.agreements_target", p.lang),
+        "chips": labels.t("report.col.agreement_status", p.lang),
+    },
+    target="agreements",
+    formats={"agreements": "int", "chips": "html"},
+    total={"theme": labels.t("report.total", p.lang), "agreements": len(rollup)},
+    csv_data=rollup[["agreement_id", "theme_id", "agreement_type", "status", "explanation"]],
+    title=labels.t("report.t.summary_status", p.lang, year=p.year),
+    source=report.source("agreements", p),
+    css_class="compact status-grid",
+    legend=report.status_legend(p.lang),
+)

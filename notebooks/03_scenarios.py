@@ -1,0 +1,110 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 Scenarios: where does the social-rent share land in 2030?
+#
+# Every scenario of data/scenarios.yml projected to the horizon, with Monte Carlo P10/P50/P90
+# and the chance of reaching 25 % and 30 %; what a 30 % share in 2030 takes; the assumptions
+# behind the numbers. The last cell holds the sliders (ipywidgets) for exploring a scenario in
+# Jupyter; widgets do not appear in the PDF.
+
+# %%
+from afspraken_analysis import caveats, labels, params, plots, report, scenarios
+
+# %% tags=["parameters"]
+year: int = 2025  # report year (2024-2030)
+monitoring: str = ""  # directory with monitoring data; empty: the shipped data only
+scenario: str = "afspraken"  # scenario the sliders start from (data/scenarios.yml)
+lang: str = "nl"  # language of every text: nl or en
+output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing is written
+
+# %%
+p = params.check(globals())
+realisations, agreement_status = report.load_monitoring(p)
+comparison = report.scenario_comparison(p, realisations)
+lines = report.scenario_lines(p, realisations)
+solution = scenarios.solve(p.scenario, 30.0, 2030, realisations=realisations)
+assumptions = report.scenario_assumptions(p, realisations)
+
+# %%
+report.chapter(
+    labels.t("report.h.scenarios", p.lang),
+    "scenarios",
+    labels.t("report.scenarios.lead", p.lang, n=len(comparison)),
+) + report.example_banner(p)
+
+# %%
+plots.show(
+    plots.scenario_lines(
+        lines,
+        lang=p.lang,
+        title=labels.t("plot.scenarios.title", p.lang),
+        ylabel=labels.t("plot.share.ylabel", p.lang),
+        band=(25, 30),
+        band_label=labels.t("plot.share.band", p.lang),
+        selected=p.scenario,
+    ),
+    "scenarios",
+    lines,
+    p,
+    title=labels.t("report.f.scenarios", p.lang),
+    source=report.source("scenarios", p, scenario=p.scenario),
+    caveats=caveats.for_keys("scenario", lang=p.lang)[:3],
+)
+
+# %%
+report.table(
+    p,
+    "scenarios",
+    comparison,
+    columns={
+        "scenario": labels.t("report.col.scenario", p.lang),
+        "target": labels.t("report.col.target_value", p.lang),
+        "share_pct": labels.t("report.col.share_end", p.lang),
+        "p10": "P10",
+        "p50": "P50",
+        "p90": "P90",
+        "chance_25_pct": labels.t("report.col.chance_25", p.lang),
+        "chance_30_pct": labels.t("report.col.chance_30", p.lang),
+    },
+    target="target",
+    formats={
+        "share_pct": "pct",
+        "p10": "pct",
+        "p50": "pct",
+        "p90": "pct",
+        "chance_25_pct": "pct0",
+        "chance_30_pct": "pct0",
+    },
+    title=labels.t("report.t.scenarios", p.lang, year=int(comparison["year"].max())),
+    source=report.source("scenarios", p, scenario=", ".join(comparison["scenario"])),
+    caveats=[labels.t("report.caveat.monte_carlo", p.lang)],
+    css_class="compact",
+)
+
+# %%
+report.section(labels.t("report.h.what_it_takes", p.lang), "wat-is-nodig") + report.note_list(
+    p, "wat_is_nodig", [report.solution_text(solution, p.lang)]
+)
+
+# %%
+report.section(labels.t("report.h.assumptions", p.lang), "aannames") + report.note_list(
+    p, "aannames", assumptions
+)
+
+# %% [markdown]
+# ## Explore a scenario (Jupyter only)
+
+# %%
+scenarios.interactive(p.scenario, realisations=realisations, lang=p.lang)

@@ -1,0 +1,82 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 Corporatie: one page per housing corporation
+#
+# For each corporation (or the one given as `corporation`): its plans in annexes 2-4 against
+# what it realised, the stock annex 4 implies, and the status of the agreements it takes the
+# initiative for.
+
+# %%
+from IPython.display import display
+
+from afspraken_analysis import labels, params, plots, report, tracking
+
+# %% tags=["parameters"]
+year: int = 2025  # report year (2024-2030)
+monitoring: str = ""  # directory with monitoring data; empty: the shipped data only
+lang: str = "nl"  # language of every text: nl or en
+corporation: str = ""  # one housing corporation, as the document writes it; empty: all
+output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing is written
+
+# %%
+p = params.check(globals())
+realisations, agreement_status = report.load_monitoring(p)
+progress = tracking.annex_progress(realisations, p.year)
+rollup = tracking.status_rollup(agreement_status, p.year)
+
+# %%
+report.chapter(
+    labels.t("report.h.corporations", p.lang),
+    "corporaties",
+    labels.t("report.corporations.lead", p.lang),
+) + report.example_banner(p)
+
+# %%
+for name in p.corporations():
+    panels = report.corporation_panels(progress, name)
+    overview = report.corporation_table(progress, name, p.lang)
+    display(
+        report.keep_together(
+            report.section(name, f"corporatie-{name}"),
+            report.paragraph(report.corporation_text(name, rollup, p.lang)),
+            plots.show(
+                plots.corporation_panels(panels, name, lang=p.lang),
+                f"corporatie_{report.slug(name)}",
+                panels,
+                p,
+                title=labels.t("report.f.corporation", p.lang, corporation=name),
+                source=report.source("corporation", p),
+                caveats=report.corporation_caveats(p),
+            ),
+        )
+        + report.table(
+            p,
+            f"corporatie_{report.slug(name)}",
+            overview,
+            columns={
+                "annex_text": labels.t("report.col.annex", p.lang),
+                "planned_2024": labels.t("report.col.plan_year", p.lang, year=2024),
+                "planned_2025": labels.t("report.col.plan_year", p.lang, year=2025),
+                "planned_total": labels.t("report.col.plan_total", p.lang),
+                "realised_total": labels.t("report.col.realised_total", p.lang),
+                "difference": labels.t("report.col.difference", p.lang),
+            },
+            target="planned_total",
+            formats={c: "int" for c in overview.columns if c not in ("annex_text", "indicator")},
+            title=labels.t("report.t.corporation", p.lang, corporation=name),
+            source=report.source("corporation", p),
+            css_class="compact",
+        )
+    )

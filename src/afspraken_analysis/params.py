@@ -1,0 +1,235 @@
+"""Parameters of the report notebooks, validated strictly.
+
+Papermill only *warns* about a parameter the notebook does not declare and injects it anyway;
+a misspelt ``yaer=2025`` would silently leave ``year`` at its default. Every notebook therefore
+calls, in the cell right after its ``parameters`` cell::
+
+    p = params.check(globals())
+
+which raises :class:`~afspraken_analysis.errors.UserError` (stopping the papermill run) when
+
+- papermill injected a name the parameters cell does not declare (a misspelling),
+- a value has the wrong type (``year="2025"``),
+- a value is not one of the valid choices (language, scenario, corporation, year range) or the
+  monitoring directory does not exist,
+
+with a message that lists the valid choices. ``afspraken report`` validates the same values with
+:func:`validate` before it starts any notebook.
+
+The parameters cell itself stays the single place that declares a notebook's parameters: names
+with a type annotation and a comment, which papermill also shows with ``--help-notebook``.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UserError
+from .paths import EXAMPLE_MONITORING_DIR, ROOT
+
+FIRST_YEAR, LAST_YEAR = 2024, 2030
+LANGUAGES = ("nl", "en")
+DEFAULT_SCENARIO = "afspraken"  # as in scenarios.DEFAULT_SCENARIO
+FALLBACK_SCENARIOS = (DEFAULT_SCENARIO,)  # used only without the scenarios module
+
+
+@dataclass(frozen=True)
+class Spec:
+    type: type
+    help: str
+
+
+# Every parameter a notebook may declare; a parameters cell declares a subset of these.
+SPECS: dict[str, Spec] = {
+    "year": Spec(int, f"report year, {FIRST_YEAR}-{LAST_YEAR}"),
+    "monitoring": Spec(str, "directory with monitoring data; empty: none (shipped data only)"),
+    "scenario": Spec(str, "scenario name from data/scenarios.yml"),
+    "lang": Spec(str, "language of every text: nl or en"),
+    "corporation": Spec(str, "one housing corporation; empty: all"),
+    "output_dir": Spec(str, "where figures/ and tables/ are written; empty: nothing is written"),
+}
+
+
+@dataclass(frozen=True)
+class Params:
+    """Validated parameters of one notebook run (undeclared ones keep their defaults)."""
+
+    year: int = 2025
+    monitoring: Path | None = None
+    scenario: str = DEFAULT_SCENARIO
+    lang: str = "nl"
+    corporation: str | None = None
+    output_dir: Path | None = None
+
+    @property
+    def is_example(self) -> bool:
+        """True when the monitoring data is the shipped fictitious example."""
+        return self.monitoring is not None and self.monitoring == EXAMPLE_MONITORING_DIR.resolve()
+
+    def corporations(self) -> list[str]:
+        """The corporation asked for, or every corporation in the document's order."""
+        return [self.corporation] if self.corporation else corporation_names()
+
+
+def corporation_names() -> list[str]:
+    from .schemas import CORPORATIONS
+
+    return list(CORPORATIONS)
+
+
+def scenario_names() -> list[str]:
+    """Scenario names, as data/scenarios.yml defines them (through the scenarios module)."""
+    try:
+        from . import scenarios
+    except ImportError:
+        return list(FALLBACK_SCENARIOS)
+    for attr in ("scenario_names", "names", "list_scenarios"):
+        if callable(getattr(scenarios, attr, None)):
+            return list(getattr(scenarios, attr)())
+    return list(FALLBACK_SCENARIOS)
+
+
+def _did_you_mean(name: str, choices) -> str:
+    from .parties import suggest
+
+    hint = suggest(name, choices)
+    return f" — did you mean {hint!r}?" if hint else ""
+
+
+def _choices(values) -> str:
+    return ", ".join(repr(v) for v in values)
+
+
+def _check_names(names, declared) -> list[str]:
+    problems = []
+    for name in names:
+        if name not in declared:
+            problems.append(
+                f"unknown parameter {name!r}{_did_you_mean(name, declared)} "
+                f"(valid parameters: {', '.join(declared)})"
+            )
+    return problems
+
+
+def _check_value(name: str, value, problems: list[str]):
+    """The normalised value, or None after appending a problem."""
+    spec = SPECS[name]
+    if not isinstance(value, spec.type) or isinstance(value, bool):
+        problems.append(
+            f"parameter {name!r} must be {spec.type.__name__} ({spec.help}), "
+            f"got {type(value).__name__} {value!r}"
+        )
+        return None
+    if name == "year" and not FIRST_YEAR <= value <= LAST_YEAR:
+        problems.append(f"year {value} is outside the agreements' horizon {FIRST_YEAR}-{LAST_YEAR}")
+    elif name == "lang" and value not in LANGUAGES:
+        problems.append(f"unknown language {value!r}; choose one of {_choices(LANGUAGES)}")
+    elif name == "scenario" and value not in (names := scenario_names()):
+        problems.append(
+            f"unknown scenario {value!r}{_did_you_mean(value, names)}; choose one of {_choices(names)}"
+        )
+    elif name == "corporation" and value:
+        names = corporation_names()
+        match = [c for c in names if c.lower() == value.strip().lower()]
+        if not match:
+            problems.append(
+                f"unknown corporation {value!r}{_did_you_mean(value, names)}; "
+                f"choose one of {_choices(names)} (or leave empty for all)"
+            )
+            return None
+        return match[0]
+    elif name == "monitoring" and value:
+        path = Path(value).expanduser()
+        path = path if path.is_absolute() else (Path.cwd() / path)
+        if not path.is_dir():
+            problems.append(f"monitoring directory {value!r} does not exist")
+            return None
+        return path.resolve()
+    elif name == "output_dir" and value:
+        return Path(value).expanduser().resolve()
+    return value or None if name in ("monitoring", "corporation", "output_dir") else value
+
+
+def validate(values: Mapping, declared=None) -> Params:
+    """Validate parameter values given as a mapping (CLI, YAML file or a notebook).
+
+    `declared`: the names allowed (default: every known parameter). Raises UserError listing
+    every problem at once.
+    """
+    declared = list(declared if declared is not None else SPECS)
+    problems = _check_names(values, declared)
+    normalised = {}
+    for name, value in values.items():
+        if name in declared and name in SPECS:
+            normalised[name] = _check_value(name, value, problems)
+    if problems:
+        raise UserError("invalid parameters:\n  " + "\n  ".join(problems))
+    return Params(**normalised)
+
+
+def injected_names(history) -> list[str]:
+    """Names assigned in the last cell papermill injected ('# Parameters' cell) of an IPython history."""
+    for source in reversed(list(history or [])):
+        if isinstance(source, str) and source.lstrip().startswith("# Parameters"):
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                return []
+            return [
+                target.id
+                for node in tree.body
+                if isinstance(node, ast.Assign | ast.AnnAssign)
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                if isinstance(target, ast.Name)
+            ]
+    return []
+
+
+def declared_in(namespace: Mapping) -> list[str]:
+    """Parameter names a notebook declares: the annotated names of its parameters cell."""
+    annotations = namespace.get("__annotations__") or {}
+    declared = [name for name in annotations if name in SPECS]
+    if unknown := [name for name in annotations if name not in SPECS]:
+        raise UserError(
+            f"the parameters cell declares {_choices(unknown)}, which the library does not know; "
+            f"known parameters: {', '.join(SPECS)}"
+        )
+    return declared
+
+
+def check(namespace: Mapping) -> Params:
+    """Validate a notebook's parameters; call as ``p = params.check(globals())``.
+
+    Checks every name papermill injected against the notebook's declared parameters, then the
+    type and value of each declared parameter.
+    """
+    declared = declared_in(namespace)
+    problems = _check_names(injected_names(namespace.get("In")), declared)
+    if problems:
+        raise UserError("invalid parameters:\n  " + "\n  ".join(problems))
+    return validate({name: namespace[name] for name in declared if name in namespace}, declared)
+
+
+def parameter_names(notebook_source: str) -> list[str]:
+    """Names declared in the `parameters` cell of a jupytext py:percent notebook."""
+    for cell in notebook_source.split("# %%")[1:]:
+        header, _, body = cell.partition("\n")
+        if "parameters" in header:
+            tree = ast.parse(body)
+            return [
+                node.target.id
+                for node in tree.body
+                if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+            ]
+    return []
+
+
+def relative(path: Path | None) -> str:
+    """A path as shown in reports: relative to the project root when inside it."""
+    if path is None:
+        return ""
+    path = Path(path)
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)

@@ -1,0 +1,556 @@
+"""The one plotting style of the project: palette, corporation colours, target lines and bands.
+
+Every chart of the report is drawn by a function of this module and saved with :func:`show`,
+which writes the figure as PNG (print resolution) and SVG, next to a CSV of exactly the data
+the chart shows, and returns the figure with its caption (title, source line, caveats) for the
+notebook and the PDF. Saving is deterministic: fixed SVG hash salt, no dates in the files,
+stable ordering of the CSV, so the same inputs give byte-identical files.
+
+Colours are the Okabe-Ito palette (safe for the common forms of colour blindness); each
+corporation keeps one colour in every chart and slide. Sizes are chosen for an A4 page
+(17 cm text width) and stay readable when a slide enlarges them on a projector.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import textwrap
+from contextlib import contextmanager
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from . import labels
+
+# Okabe-Ito: black, orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+GREY = "#7F7F7F"
+LIGHT_GREY = "#D9D9D9"
+TARGET_COLOUR = OKABE_ITO["black"]
+BAND_COLOUR = "#BFD9EA"  # light tint of blue for a target band
+
+# One fixed colour per corporation (document order), used by every chart and by the slides.
+CORPORATION_COLOURS = {
+    "De Goede Woning": OKABE_ITO["blue"],
+    "de Woonmensen": OKABE_ITO["orange"],
+    "Ons Huis": OKABE_ITO["bluish_green"],
+    "Veluwonen": OKABE_ITO["reddish_purple"],
+    "Mooiland": OKABE_ITO["sky_blue"],
+}
+# Progress categories of the goal tracking (codes of tracking.goal_tracking), and agreement status.
+CATEGORY_COLOURS = {
+    "achieved": OKABE_ITO["bluish_green"],
+    "on_track": OKABE_ITO["sky_blue"],
+    "acceleration_needed": OKABE_ITO["orange"],
+    "limited_progress": OKABE_ITO["vermillion"],
+    "deterioration": OKABE_ITO["reddish_purple"],
+    "no_data": LIGHT_GREY,
+}
+SCENARIO_COLOUR = OKABE_ITO["blue"]
+ACTUAL_COLOUR = OKABE_ITO["black"]
+
+CM = 1 / 2.54
+WIDTH = 17 * CM  # A4 text width
+PRINT_DPI = 300  # figures/*.png
+EMBED_DPI = 200  # the copy embedded in the notebook and the PDF (fast to render, sharp at A4)
+
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "axes.axisbelow": True,
+    "grid.color": "#E5E5E5",
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "legend.fontsize": 8,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "figure.dpi": 100,
+    "savefig.dpi": PRINT_DPI,
+    "savefig.bbox": "tight",
+    "savefig.pad_inches": 0.05,
+    "svg.hashsalt": "afspraken-analysis",
+    "svg.fonttype": "path",
+    "path.simplify": True,
+}
+SVG_METADATA = {"Date": None, "Creator": None}
+PNG_METADATA = {"Software": None}
+
+
+@contextmanager
+def style():
+    """The house style as a matplotlib rc context."""
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def corporation_colour(name: str) -> str:
+    return CORPORATION_COLOURS.get(name, GREY)
+
+
+def new_figure(height_cm: float = 8.5, ncols: int = 1, width_cm: float | None = None, **kw):
+    """A figure of the house size (without pyplot: nothing is displayed twice)."""
+    with style():
+        fig = Figure(figsize=((width_cm * CM) if width_cm else WIDTH, height_cm * CM))
+        axes = fig.subplots(1, ncols, squeeze=False, **kw)[0]
+    return fig, axes
+
+
+def fmt_axis(ax, lang: str, pct: bool = False) -> None:
+    """Dutch or English thousands separators (and percent signs) on the y axis."""
+    from matplotlib.ticker import FuncFormatter
+
+    if pct:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: labels.fmt_pct(v, lang, 0)))
+    else:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: labels.fmt_number(v, lang)))
+
+
+def target_band(ax, low: float | None, high: float | None, label: str) -> None:
+    """A target band (low-high) or line (one value) across the whole x range."""
+    if low is not None and high is not None and low != high:
+        ax.axhspan(low, high, color=BAND_COLOUR, alpha=0.8, zorder=0, lw=0, label=label)
+        ax.axhline(low, color=TARGET_COLOUR, lw=1.2, ls="--", zorder=3)
+        ax.axhline(high, color=TARGET_COLOUR, lw=1.0, ls=":", zorder=3)
+    else:
+        value = low if low is not None else high
+        ax.axhline(value, color=TARGET_COLOUR, lw=1.2, ls="--", zorder=3, label=label)
+
+
+def _note(ax, text: str) -> None:
+    ax.text(
+        0.99,
+        0.97,
+        text,
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        fontsize=8,
+        style="italic",
+        color="#444444",
+        bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": LIGHT_GREY},
+        zorder=5,
+    )
+
+
+def mark_example(fig, lang: str) -> None:
+    """Mark a figure made from fictitious example data."""
+    fig.text(
+        0.995,
+        0.995,
+        labels.t("plot.example_data", lang),
+        ha="right",
+        va="top",
+        fontsize=8,
+        color=OKABE_ITO["vermillion"],
+        weight="bold",
+    )
+
+
+def plan_vs_actual(
+    data: pd.DataFrame,
+    *,
+    group: str,
+    period: str,
+    plan: str,
+    actual: str,
+    lang: str,
+    title: str,
+    ylabel: str,
+    plan_label: str,
+    actual_label: str,
+    colour: str | None = None,
+    height_cm: float = 8.5,
+    ax=None,
+    compact: bool = False,
+):
+    """Bars per group (corporation) and period: realisation filled, plan as target tick.
+
+    Without any realisation the bars show the plan, hatched and light, with the note that no
+    realisation data was supplied. Returns the figure (or None when drawing into `ax`).
+    """
+    with style():
+        fig = None
+        if ax is None:
+            fig, (ax,) = new_figure(height_cm)
+        groups = list(dict.fromkeys(data[group]))
+        periods = sorted(data[period].unique())
+        width = 0.8 / len(periods)
+        has_actual = data[actual].notna().any()
+        top = 0.0
+        for gi, name in enumerate(groups):
+            c = colour or corporation_colour(name)
+            rows = data[data[group] == name].set_index(period)
+            for pi, per in enumerate(periods):
+                if per not in rows.index:
+                    continue
+                x = gi - 0.4 + width * (pi + 0.5)
+                planned = rows.at[per, plan]
+                done = rows.at[per, actual]
+                shade = 0.55 + 0.45 * (pi + 1) / len(periods)
+                if pd.notna(done):
+                    ax.bar(x, done, width * 0.9, color=c, alpha=shade, zorder=2)
+                elif pd.notna(planned):
+                    ax.bar(
+                        x,
+                        planned,
+                        width * 0.9,
+                        facecolor="white",
+                        edgecolor=c,
+                        hatch="///",
+                        lw=1.0,
+                        zorder=2,
+                    )
+                if pd.notna(planned):
+                    ax.plot(
+                        [x - width * 0.5, x + width * 0.5],
+                        [planned, planned],
+                        color=TARGET_COLOUR,
+                        lw=2,
+                        solid_capstyle="butt",
+                        zorder=4,
+                    )
+                    shown = done if pd.notna(done) else planned
+                    ax.annotate(
+                        labels.fmt_number(shown, lang),
+                        (x, max(shown, planned)),
+                        xytext=(0, 2),
+                        textcoords="offset points",
+                        ha="center",
+                        va="bottom",
+                        fontsize=7.5,
+                    )
+                    top = max(top, float(planned), float(done) if pd.notna(done) else 0)
+                if compact:
+                    continue
+                ax.text(
+                    x,
+                    -0.02,
+                    str(per),
+                    transform=ax.get_xaxis_transform(),
+                    ha="center",
+                    va="top",
+                    fontsize=7,
+                    color="#444444",
+                )
+        ax.set_xticks(range(len(groups)))
+        ax.set_xticklabels([textwrap.fill(str(g), 14) for g in groups])
+        ax.tick_params(axis="x", length=0, pad=3 if compact else 12)
+        ax.set_xlim(-0.6, len(groups) - 0.4)
+        ax.set_ylim(0, top * 1.18 if top else 1)
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        fmt_axis(ax, lang)
+        handles = [Line2D([], [], color=TARGET_COLOUR, lw=2, label=plan_label)]
+        if has_actual:
+            handles.append(Patch(color=GREY, label=actual_label))
+        if not compact:
+            if not has_actual:
+                _note(ax, labels.t("plot.no_realisation", lang))
+            ax.legend(handles=handles, loc="upper left")
+    return fig
+
+
+def trajectory(
+    data: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    ylabel: str,
+    band: tuple[float, float],
+    band_label: str,
+    actual_label: str,
+    fan_label: str | None = None,
+    median_label: str | None = None,
+    x: str = "year",
+    actual: str = "share_pct",
+    p10: str = "p10",
+    p50: str = "p50",
+    p90: str = "p90",
+    height_cm: float = 8.5,
+    no_data_note: str | None = None,
+):
+    """A percentage over the years against a target band, with an optional P10-P90 fan."""
+    with style():
+        fig, (ax,) = new_figure(height_cm)
+        target_band(ax, band[0], band[1], band_label)
+        values = [band[0], band[1]]
+        if p10 in data and data[p10].notna().any():
+            fan = data.dropna(subset=[p10, p90])
+            ax.fill_between(
+                fan[x], fan[p10], fan[p90], color=SCENARIO_COLOUR, alpha=0.25, lw=0, label=fan_label
+            )
+            ax.plot(fan[x], fan[p50], color=SCENARIO_COLOUR, lw=1.8, label=median_label)
+            values += list(fan[p10]) + list(fan[p90])
+        if actual in data and data[actual].notna().any():
+            seen = data.dropna(subset=[actual])
+            ax.plot(
+                seen[x],
+                seen[actual],
+                color=ACTUAL_COLOUR,
+                marker="o",
+                ms=4,
+                lw=1.5,
+                label=actual_label,
+                zorder=5,
+            )
+            for xv, yv in zip(seen[x], seen[actual], strict=True):
+                ax.annotate(
+                    labels.fmt_pct(yv, lang),
+                    (xv, yv),
+                    xytext=(0, 6),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=7.5,
+                )
+            values += list(seen[actual])
+        elif no_data_note:
+            _note(ax, no_data_note)
+        lo, hi = min(values), max(values)
+        pad = max(2.0, (hi - lo) * 0.15)
+        ax.set_ylim(max(0, lo - pad), hi + pad)
+        ax.set_xlim(data[x].min() - 0.3, data[x].max() + 0.3)
+        ax.set_xticks(sorted(data[x].unique()))
+        ax.set_xticklabels([str(v) for v in sorted(data[x].unique())])
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        fmt_axis(ax, lang, pct=True)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=4)
+    return fig
+
+
+def progress(
+    data: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    label: str = "label",
+    pct: str = "progress_pct",
+    category: str = "category",
+    height_cm: float | None = None,
+):
+    """Horizontal bars: progress towards each target in percent, the target at 100 %."""
+    with style():
+        fig, (ax,) = new_figure(height_cm or max(4.0, 0.75 * len(data) + 2))
+        rows = data.iloc[::-1]
+        y = range(len(rows))
+        colours = [CATEGORY_COLOURS.get(c, GREY) for c in rows[category]]
+        ax.barh(list(y), rows[pct].fillna(0), color=colours, height=0.6, zorder=2)
+        ax.axvline(100, color=TARGET_COLOUR, lw=1.2, ls="--", zorder=3)
+        ax.set_yticks(list(y))
+        ax.set_yticklabels(rows[label])
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        ax.set_title(title)
+        ax.xaxis.set_major_formatter(
+            matplotlib.ticker.FuncFormatter(lambda v, _: labels.fmt_pct(v, lang, 0))
+        )
+    return fig
+
+
+SCENARIO_STYLES = ("-", "--", "-.", ":")
+SCENARIO_COLOURS = (
+    OKABE_ITO["blue"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["vermillion"],
+    OKABE_ITO["bluish_green"],
+    OKABE_ITO["reddish_purple"],
+    OKABE_ITO["sky_blue"],
+)
+
+
+def scenario_lines(
+    data: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    ylabel: str,
+    band: tuple[float, float],
+    band_label: str,
+    selected: str | None = None,
+    height_cm: float = 8.5,
+):
+    """The share per year for every scenario (one line each) against the target band."""
+    with style():
+        fig, (ax,) = new_figure(height_cm)
+        target_band(ax, band[0], band[1], band_label)
+        values = list(band)
+        for i, (name, rows) in enumerate(data.groupby("scenario", sort=False)):
+            ax.plot(
+                rows["year"],
+                rows["share_pct"],
+                color=SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)],
+                ls=SCENARIO_STYLES[i % len(SCENARIO_STYLES)],
+                lw=2.4 if name == selected else 1.5,
+                marker="o",
+                ms=3,
+                label=name,
+            )
+            last = rows.iloc[-1]
+            if name != selected:
+                values += list(rows["share_pct"])
+                continue
+            ax.annotate(
+                labels.fmt_pct(last["share_pct"], lang),
+                (last["year"], last["share_pct"]),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7.5,
+                color=SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)],
+            )
+            values += list(rows["share_pct"])
+        lo, hi = min(values), max(values)
+        ax.set_ylim(max(0, lo - 1.5), hi + 1.5)
+        years = sorted(data["year"].unique())
+        ax.set_xticks(years)
+        ax.set_xticklabels([str(y) for y in years])
+        ax.set_xlim(years[0] - 0.3, years[-1] + 0.9)
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        fmt_axis(ax, lang, pct=True)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=5)
+    return fig
+
+
+def corporation_panels(data: pd.DataFrame, corporation: str, *, lang: str, height_cm: float = 6.0):
+    """Three small panels for one corporation: annexes 2, 3 and 4, plan against realisation."""
+    with style():
+        fig, axes = new_figure(height_cm, ncols=3)
+        for ax, annex in zip(axes, (2, 3, 4), strict=True):
+            rows = data[data["annex"] == annex]
+            if rows.empty:
+                ax.set_title(
+                    textwrap.fill(labels.t(f"plot.panel.annex{annex}", lang), 24), fontsize=8.5
+                )
+                ax.text(
+                    0.5,
+                    0.5,
+                    labels.t("plot.not_in_annex", lang, annex=annex),
+                    transform=ax.transAxes,
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    style="italic",
+                    color="#444444",
+                )
+                ax.set_xticks([])
+                ax.set_yticks([])
+                for spine in ax.spines.values():
+                    spine.set_visible(False)
+                continue
+            plan_vs_actual(
+                rows.assign(label=rows["year"].astype(str)),
+                group="label",
+                period="year",
+                plan="planned",
+                actual="realised",
+                lang=lang,
+                title=textwrap.fill(labels.t(f"plot.panel.annex{annex}", lang), 24),
+                ylabel="",
+                plan_label=labels.t("plot.plan", lang),
+                actual_label=labels.t("plot.realised", lang),
+                colour=corporation_colour(corporation),
+                ax=ax,
+                compact=True,
+            )
+            ax.title.set_fontsize(8.5)
+        handles = [Line2D([], [], color=TARGET_COLOUR, lw=2, label=labels.t("plot.plan", lang))]
+        if data["realised"].notna().any():
+            handles.append(
+                Patch(color=corporation_colour(corporation), label=labels.t("plot.realised", lang))
+            )
+        else:
+            handles.append(
+                Patch(
+                    facecolor="white",
+                    edgecolor=corporation_colour(corporation),
+                    hatch="///",
+                    label=labels.t("plot.no_realisation", lang),
+                )
+            )
+        fig.legend(handles=handles, loc="lower center", ncols=2, bbox_to_anchor=(0.5, -0.02))
+        fig.subplots_adjust(wspace=0.35, bottom=0.2)
+    return fig
+
+
+# ---------------------------------------------------------------- saving and showing
+
+
+def _svg_bytes(fig) -> bytes:
+    buffer = io.BytesIO()
+    with style():
+        fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
+    return buffer.getvalue()
+
+
+def _png_bytes(fig, dpi: int = PRINT_DPI) -> bytes:
+    buffer = io.BytesIO()
+    with style():
+        fig.savefig(buffer, format="png", dpi=dpi, metadata=PNG_METADATA)
+    return buffer.getvalue()
+
+
+def save(fig, name: str, data: pd.DataFrame, out_dir: Path | None) -> bytes:
+    """Write figures/<name>.png (300 dpi), .svg and .csv (the data shown) under `out_dir`.
+
+    Returns PNG bytes at EMBED_DPI, which the notebook and the PDF embed.
+    """
+    png = _png_bytes(fig, EMBED_DPI)
+    if out_dir is not None:
+        from .report import write_csv
+
+        figures = Path(out_dir) / "figures"
+        figures.mkdir(parents=True, exist_ok=True)
+        (figures / f"{name}.png").write_bytes(_png_bytes(fig))
+        (figures / f"{name}.svg").write_bytes(_svg_bytes(fig))
+        write_csv(data, figures / f"{name}.csv")
+    return png
+
+
+def show(
+    fig,
+    name: str,
+    data: pd.DataFrame,
+    p,
+    *,
+    title: str,
+    source: str,
+    caveats=(),
+):
+    """Save the figure (PNG, SVG, CSV of `data`) and return it with its caption for display.
+
+    `p`: the notebook's validated parameters (language, output directory, example data).
+    """
+    from .report import Html, caption_html
+
+    if p.is_example:
+        mark_example(fig, p.lang)
+    png = base64.b64encode(save(fig, name, data, p.output_dir)).decode("ascii")
+    return Html(
+        f'<figure class="chart" id="fig-{html.escape(name)}">'
+        f'<img alt="{html.escape(title)}" src="data:image/png;base64,{png}"/>'
+        f"{caption_html(title, source, caveats, p.lang, kind='figure')}</figure>"
+    )

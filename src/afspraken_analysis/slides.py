@@ -1,0 +1,631 @@
+"""The slide deck of the yearly report (python-pptx), built from the report's own CSV files.
+
+Every chart and table on a slide is made from the CSV that sits next to the matching figure
+or table in the report directory (figures/*.csv, tables/*.csv), so the deck shows exactly the
+data of the PDF. Charts are native PowerPoint charts and tables native tables: everything stays
+editable. Colours follow plots.py (one colour per corporation, Okabe-Ito palette); every text
+comes from labels.csv.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.text import PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from . import labels, plots
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
+MARGIN = Inches(0.5)
+TOP = Inches(1.4)  # below the slide title
+DARK = RGBColor(0x00, 0x3F, 0x6B)
+GREY = RGBColor(0x55, 0x55, 0x55)
+ORANGE_RED = RGBColor(0xD5, 0x5E, 0x00)
+FIXED_DATE = dt.datetime(2023, 12, 14)  # core properties: no build time, so re-runs are equal
+KEY_TARGETS = (
+    "social_rent_share_floor",
+    "social_rent_share_ambition",
+    "social_new_builds_2024_2025",
+    "mid_rent_new_builds_2024_2025",
+    "retrofits_label_b_2024_2025",
+    "solar_panels_2024_2025",
+    "woondeal_social_homes",
+    "caravan_pitches_2024_2025",
+    "short_stay_homes",
+    "homes_sold_per_year",
+)
+ATTENTION_CATEGORIES = ("deterioration", "limited_progress", "acceleration_needed")
+ATTENTION_STATUSES = ("delayed", "not_started", "dropped")
+
+
+def _rgb(hex_colour: str, tint: float = 0.0) -> RGBColor:
+    """A colour from '#RRGGBB', mixed with white by `tint` (0: as is, 1: white)."""
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return RGBColor(*(round(c + (255 - c) * tint) for c in (r, g, b)))
+
+
+def _read(build: Path, sub: str, name: str) -> pd.DataFrame | None:
+    path = build / sub / f"{name}.csv"
+    return pd.read_csv(path, keep_default_na=True) if path.exists() else None
+
+
+class Deck:
+    """A thin helper around one Presentation: slides with title, footer and example marker."""
+
+    def __init__(self, meta: dict, lang: str):
+        self.prs = Presentation()
+        self.prs.slide_width, self.prs.slide_height = WIDTH, HEIGHT
+        self.meta, self.lang = meta, lang
+        self.count = 0
+
+    def t(self, key: str, **fields) -> str:
+        return labels.t(key, self.lang, **fields)
+
+    def slide(self, title: str, source: str | None = None):
+        slide = self.prs.slides.add_slide(self.prs.slide_layouts[6])  # blank
+        self.count += 1
+        self.text(
+            slide, title, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.8), 24, True, DARK
+        )
+        footer = self.t("slides.footer", year=self.meta["year"], n=self.count)
+        if source:
+            self.text(
+                slide,
+                f"{self.t('report.source_prefix')} {source}",
+                MARGIN,
+                HEIGHT - Inches(0.8),
+                WIDTH - 2 * MARGIN,
+                Inches(0.45),
+                10,
+                colour=GREY,
+            )
+        self.text(
+            slide,
+            footer,
+            MARGIN,
+            HEIGHT - Inches(0.4),
+            WIDTH - 2 * MARGIN,
+            Inches(0.3),
+            10,
+            colour=GREY,
+        )
+        if self.meta["fictitious"]:
+            self.text(
+                slide,
+                self.t("plot.example_data"),
+                WIDTH - Inches(4.6),
+                Inches(0.1),
+                Inches(4.2),
+                Inches(0.35),
+                14,
+                True,
+                ORANGE_RED,
+                align=PP_ALIGN.RIGHT,
+            )
+        return slide
+
+    @staticmethod
+    def text(slide, text, x, y, w, h, size=18, bold=False, colour=None, align=None):
+        box = slide.shapes.add_textbox(x, y, w, h)
+        frame = box.text_frame
+        frame.word_wrap = True
+        lines = text if isinstance(text, list) else [text]
+        for i, line in enumerate(lines):
+            para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            para.text = line
+            para.font.size = Pt(size)
+            para.font.bold = bold
+            if colour is not None:
+                para.font.color.rgb = colour
+            if align is not None:
+                para.alignment = align
+        return box
+
+    def bullets(self, slide, items, y=TOP, size=18, h=None):
+        items = [f"• {i}" for i in items]
+        box = self.text(
+            slide, items, MARGIN, y, WIDTH - 2 * MARGIN, h or HEIGHT - y - Inches(1.0), size
+        )
+        for para in box.text_frame.paragraphs:
+            para.space_after = Pt(6)
+        return box
+
+    def table(self, slide, header, rows, y=TOP, widths=None, size=14, fills=None):
+        """A native table; `fills`: per row, per column an optional background colour."""
+        n_rows, n_cols = len(rows) + 1, len(header)
+        height = Inches(0.42) * n_rows
+        shape = slide.shapes.add_table(n_rows, n_cols, MARGIN, y, WIDTH - 2 * MARGIN, height)
+        table = shape.table
+        total = WIDTH - 2 * MARGIN
+        widths = widths or [1 / n_cols] * n_cols
+        for i, share in enumerate(widths):
+            table.columns[i].width = Emu(int(total * share))
+        for r, values in enumerate([header, *rows]):
+            for c, value in enumerate(values):
+                cell = table.cell(r, c)
+                cell.text = "" if value is None else str(value)
+                for para in cell.text_frame.paragraphs:
+                    para.font.size = Pt(size)
+                    para.font.bold = r == 0
+                if r > 0 and fills and fills[r - 1] and fills[r - 1][c]:
+                    cell.fill.solid()
+                    cell.fill.fore_color.rgb = fills[r - 1][c]
+        return table
+
+
+def _fmt(value, lang: str, pct: bool = False) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return labels.fmt_pct(value, lang) if pct else labels.fmt_number(value, lang)
+
+
+def _title_slide(deck: Deck, p) -> None:
+    slide = deck.prs.slides.add_slide(deck.prs.slide_layouts[6])
+    deck.count += 1
+    meta = deck.meta
+    deck.text(
+        slide,
+        deck.t("report.kicker"),
+        MARGIN,
+        Inches(1.6),
+        Inches(12),
+        Inches(0.5),
+        18,
+        colour=GREY,
+    )
+    deck.text(
+        slide,
+        deck.t("report.title", year=meta["year"]),
+        MARGIN,
+        Inches(2.1),
+        Inches(12),
+        Inches(1.2),
+        44,
+        True,
+        DARK,
+    )
+    deck.text(slide, deck.t("report.subtitle"), MARGIN, Inches(3.3), Inches(12), Inches(1.0), 18)
+    facts = [f"{k}: {v}" for k, v in meta["facts"]]
+    deck.text(slide, facts, MARGIN, Inches(4.5), Inches(12), Inches(2.0), 16, colour=GREY)
+    if meta["fictitious"]:
+        deck.text(
+            slide,
+            deck.t("plot.example_data"),
+            MARGIN,
+            Inches(0.6),
+            Inches(12),
+            Inches(0.6),
+            24,
+            True,
+            ORANGE_RED,
+        )
+
+
+def _summary_slide(deck: Deck, build: Path, p) -> None:
+    targets = _read(build, "tables", "samenvatting_doelen")
+    status = _read(build, "tables", "samenvatting_status")
+    slide = deck.slide(deck.t("slides.summary", year=p.year), deck.t("slides.source.summary"))
+    if targets is not None:
+        counts = targets["category"].value_counts()
+        order = [
+            "achieved",
+            "on_track",
+            "acceleration_needed",
+            "limited_progress",
+            "deterioration",
+            "no_data",
+        ]
+        rows = [[deck.t(f"category.{c}"), int(counts.get(c, 0))] for c in order]
+        fills = [[_rgb(plots.CATEGORY_COLOURS[c], 0.35), None] for c in order]
+        deck.text(
+            slide,
+            deck.t("slides.targets_by_category"),
+            MARGIN,
+            Inches(1.3),
+            Inches(6),
+            Inches(0.4),
+            18,
+            True,
+        )
+        deck.table(
+            slide,
+            [deck.t("report.col.category"), deck.t("slides.n_targets")],
+            rows,
+            Inches(1.8),
+            [0.32, 0.14],
+            14,
+            fills,
+        )
+    if status is not None:
+        counts = status["status"].value_counts()
+        order = ["achieved", "in_progress", "delayed", "not_started", "dropped", "no_information"]
+        rows = [[deck.t(f"status.{s}"), int(counts.get(s, 0))] for s in order]
+        box_x = Inches(7.0)
+        deck.text(
+            slide,
+            deck.t("slides.agreements_by_status"),
+            box_x,
+            Inches(1.3),
+            Inches(6),
+            Inches(0.4),
+            18,
+            True,
+        )
+        shape = slide.shapes.add_table(
+            len(rows) + 1, 2, box_x, Inches(1.8), Inches(5.8), Inches(0.42) * (len(rows) + 1)
+        )
+        for r, values in enumerate(
+            [[deck.t("report.col.status"), deck.t("slides.n_agreements")], *rows]
+        ):
+            for c, value in enumerate(values):
+                cell = shape.table.cell(r, c)
+                cell.text = str(value)
+                cell.text_frame.paragraphs[0].font.size = Pt(14)
+                cell.text_frame.paragraphs[0].font.bold = r == 0
+    if p.monitoring is None:
+        deck.text(
+            slide,
+            deck.t("report.summary.no_monitoring"),
+            MARGIN,
+            Inches(5.3),
+            WIDTH - 2 * MARGIN,
+            Inches(0.8),
+            16,
+        )
+
+
+def _key_targets_slide(deck: Deck, build: Path, p) -> None:
+    targets = _read(build, "tables", "samenvatting_doelen")
+    if targets is None:
+        return
+    slide = deck.slide(deck.t("slides.key_targets", year=p.year), deck.t("slides.source.summary"))
+    rows, fills = [], []
+    keyed = targets.set_index("target_id")
+    for target_id in KEY_TARGETS:
+        if target_id not in keyed.index:
+            continue
+        row = keyed.loc[target_id]
+        rows.append(
+            [
+                row["target"],
+                row["target_value"],
+                row["actual_text"],
+                deck.t(f"category.{row['category']}"),
+            ]
+        )
+        fills.append(
+            [None, _rgb("#EAF3FA"), None, _rgb(plots.CATEGORY_COLOURS[row["category"]], 0.35)]
+        )
+    header = [
+        deck.t("report.col.target_name"),
+        deck.t("report.col.target_value"),
+        deck.t("report.col.actual", year=p.year),
+        deck.t("report.col.category"),
+    ]
+    deck.table(slide, header, rows, Inches(1.3), [0.42, 0.22, 0.14, 0.22], 13, fills)
+
+
+def _line_chart(slide, categories, series, x, y, w, h, lang, pct=True):
+    """A native line chart; `series`: list of (name, values, colour hex, dash, width pt, markers)."""
+    data = CategoryChartData()
+    data.categories = [str(c) for c in categories]
+    for name, values, *_ in series:
+        data.add_series(name, [None if pd.isna(v) else float(v) for v in values])
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, x, y, w, h, data).chart
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    chart.legend.font.size = Pt(12)
+    axis = chart.value_axis
+    axis.tick_labels.font.size = Pt(12)
+    axis.tick_labels.number_format = '0" %"' if pct else "#,##0"
+    axis.tick_labels.number_format_is_linked = False
+    axis.has_major_gridlines = True
+    chart.category_axis.tick_labels.font.size = Pt(12)
+    for plot_series, (_, _, colour, dash, width, markers) in zip(chart.series, series, strict=True):
+        line = plot_series.format.line
+        line.color.rgb = _rgb(colour)
+        line.width = Pt(width)
+        if dash:
+            line.dash_style = dash
+        plot_series.smooth = False
+        plot_series.marker.style = XL_MARKER_STYLE.CIRCLE if markers else XL_MARKER_STYLE.NONE
+        if markers:
+            plot_series.marker.format.fill.solid()
+            plot_series.marker.format.fill.fore_color.rgb = _rgb(colour)
+    return chart
+
+
+def _share_slide(deck: Deck, build: Path, p) -> None:
+    data = _read(build, "figures", "aandeel_sociale_huur")
+    if data is None:
+        return
+    slide = deck.slide(deck.t("slides.share", scenario=p.scenario), deck.t("slides.source.share"))
+    t = deck.t
+    series = [
+        (t("slides.floor_25"), data["target_low"], "#000000", MSO_LINE_DASH_STYLE.DASH, 2.0, False),
+        (
+            t("slides.aim_30"),
+            data["target_high"],
+            "#000000",
+            MSO_LINE_DASH_STYLE.ROUND_DOT,
+            2.0,
+            False,
+        ),
+        ("P10", data["p10"], plots.SCENARIO_COLOUR, MSO_LINE_DASH_STYLE.DASH, 1.0, False),
+        ("P50", data["p50"], plots.SCENARIO_COLOUR, None, 2.5, True),
+        ("P90", data["p90"], plots.SCENARIO_COLOUR, MSO_LINE_DASH_STYLE.DASH, 1.0, False),
+    ]
+    if data["share_pct"].notna().any():
+        series.append((t("plot.share.actual"), data["share_pct"], "#000000", None, 2.5, True))
+    chart = _line_chart(
+        slide, data["year"], series, MARGIN, Inches(1.3), Inches(8.6), Inches(5.2), deck.lang
+    )
+    low = min(
+        data[["p10", "target_low"]].min().min(),
+        data["share_pct"].min(skipna=True) if data["share_pct"].notna().any() else 99,
+    )
+    chart.value_axis.minimum_scale = max(0, int(low) - 2)
+    chart.value_axis.maximum_scale = 32
+    end = data.iloc[-1]
+    notes = [
+        t(
+            "slides.share.end",
+            year=int(end["year"]),
+            p50=_fmt(end["p50"], deck.lang, True),
+            p10=_fmt(end["p10"], deck.lang, True),
+            p90=_fmt(end["p90"], deck.lang, True),
+        ),
+        t("slides.share.band"),
+    ]
+    if not data["share_pct"].notna().any():
+        notes.append(t("plot.no_realisation"))
+    deck.text(slide, notes, Inches(9.3), Inches(1.5), Inches(3.6), Inches(4.5), 16)
+
+
+def _scenarios_slide(deck: Deck, build: Path, p) -> None:
+    table = _read(build, "tables", "scenarios")
+    lines = _read(build, "figures", "scenarios")
+    if table is None or lines is None:
+        return
+    slide = deck.slide(
+        deck.t("slides.scenarios", year=int(table["year"].max())), deck.t("slides.source.scenarios")
+    )
+    wide = lines.pivot(index="year", columns="scenario", values="share_pct")
+    names = list(dict.fromkeys(lines["scenario"]))
+    series = [
+        (
+            deck.t("slides.floor_25"),
+            [25.0] * len(wide),
+            "#000000",
+            MSO_LINE_DASH_STYLE.DASH,
+            2.0,
+            False,
+        ),
+        (
+            deck.t("slides.aim_30"),
+            [30.0] * len(wide),
+            "#000000",
+            MSO_LINE_DASH_STYLE.ROUND_DOT,
+            2.0,
+            False,
+        ),
+    ]
+    for i, name in enumerate(names):
+        series.append(
+            (
+                name,
+                wide[name],
+                plots.SCENARIO_COLOURS[i % len(plots.SCENARIO_COLOURS)],
+                None,
+                3.0 if name == p.scenario else 1.75,
+                True,
+            )
+        )
+    chart = _line_chart(
+        slide, wide.index, series, MARGIN, Inches(1.3), Inches(6.6), Inches(5.2), deck.lang
+    )
+    chart.value_axis.minimum_scale = 23
+    rows = [
+        [
+            r.scenario,
+            _fmt(r.share_pct, deck.lang, True),
+            f"{_fmt(r.p10, deck.lang, True)} – {_fmt(r.p90, deck.lang, True)}",
+            labels.fmt_pct(r.chance_30_pct, deck.lang, 0),
+        ]
+        for r in table.itertuples()
+    ]
+    header = [
+        deck.t("report.col.scenario"),
+        deck.t("report.col.share_end"),
+        "P10 – P90",
+        deck.t("report.col.chance_30"),
+    ]
+    shape = slide.shapes.add_table(
+        len(rows) + 1, 4, Inches(7.3), Inches(1.4), Inches(5.6), Inches(0.42) * (len(rows) + 1)
+    )
+    for r, values in enumerate([header, *rows]):
+        for c, value in enumerate(values):
+            cell = shape.table.cell(r, c)
+            cell.text = str(value)
+            cell.text_frame.paragraphs[0].font.size = Pt(12)
+            cell.text_frame.paragraphs[0].font.bold = r == 0
+    solution = _read(build, "tables", "wat_is_nodig")
+    if solution is not None and len(solution):
+        deck.text(
+            slide,
+            str(solution["text"].iloc[0]),
+            Inches(7.3),
+            Inches(4.0),
+            Inches(5.6),
+            Inches(2.4),
+            14,
+        )
+
+
+def _annex_slide(deck: Deck, build: Path, p, annex: int, name: str) -> None:
+    data = _read(build, "figures", name)
+    if data is None or data.empty:
+        return
+    slide = deck.slide(deck.t(f"slides.annex{annex}"), deck.t(f"slides.source.annex{annex}"))
+    corporations = list(dict.fromkeys(data["corporation"]))
+    years = sorted(data["year"].unique())
+    chart_data = CategoryChartData()
+    chart_data.categories = corporations
+    specs = []
+    for i, year in enumerate(years):
+        rows = data[data["year"] == year].set_index("corporation")
+        chart_data.add_series(
+            deck.t("slides.plan_year", year=int(year)),
+            [None if c not in rows.index else float(rows.at[c, "planned"]) for c in corporations],
+        )
+        specs.append(("plan", 0.55 - 0.25 * i))
+    has_actual = data["realised"].notna().any()
+    if has_actual:
+        for year in years:
+            rows = data[data["year"] == year].set_index("corporation")
+            chart_data.add_series(
+                deck.t("slides.realised_year", year=int(year)),
+                [
+                    None
+                    if c not in rows.index or pd.isna(rows.at[c, "realised"])
+                    else float(rows.at[c, "realised"])
+                    for c in corporations
+                ],
+            )
+            specs.append(("realised", 0.0))
+    chart = slide.shapes.add_chart(
+        XL_CHART_TYPE.COLUMN_CLUSTERED, MARGIN, Inches(1.3), Inches(8.6), Inches(5.2), chart_data
+    ).chart
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    chart.legend.font.size = Pt(12)
+    chart.value_axis.tick_labels.font.size = Pt(12)
+    chart.value_axis.tick_labels.number_format = "#,##0"
+    chart.value_axis.tick_labels.number_format_is_linked = False
+    chart.category_axis.tick_labels.font.size = Pt(12)
+    plot = chart.plots[0]
+    plot.has_data_labels = True
+    plot.data_labels.font.size = Pt(11)
+    plot.data_labels.number_format = "#,##0"
+    plot.data_labels.number_format_is_linked = False
+    for series, (kind, tint) in zip(chart.series, specs, strict=True):
+        series.format.fill.solid()
+        series.format.fill.fore_color.rgb = _rgb("#7F7F7F", tint)
+        for i, corporation in enumerate(corporations):
+            point = series.points[i]
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = _rgb(plots.corporation_colour(corporation), tint)
+            point.format.line.color.rgb = (
+                RGBColor(0, 0, 0) if kind == "plan" else _rgb(plots.corporation_colour(corporation))
+            )
+            point.format.line.width = Pt(1.25 if kind == "plan" else 0.5)
+    totals = data.groupby("year")["planned"].sum()
+    notes = [deck.t(f"slides.annex{annex}.target")]
+    notes += [
+        deck.t("slides.plan_total_year", year=int(y), total=_fmt(v, deck.lang))
+        for y, v in totals.items()
+    ]
+    if annex != 4:
+        notes.append(deck.t("slides.plan_total", total=_fmt(totals.sum(), deck.lang)))
+    notes.append(
+        deck.t("slides.realised_none")
+        if not has_actual
+        else deck.t("slides.realised_total", total=_fmt(data["realised"].sum(), deck.lang))
+    )
+    deck.text(slide, notes, Inches(9.3), Inches(1.5), Inches(3.6), Inches(4.8), 16)
+
+
+def _attention_slide(deck: Deck, build: Path, p) -> None:
+    targets = _read(build, "tables", "samenvatting_doelen")
+    status = _read(build, "tables", "samenvatting_status")
+    slide = deck.slide(deck.t("slides.attention"), deck.t("slides.source.summary"))
+    items = []
+    if targets is not None:
+        for r in targets[targets["category"].isin(ATTENTION_CATEGORIES)].itertuples():
+            items.append(f"{r.target}: {r.target_value}; {deck.t('category.' + r.category)}")
+    if status is not None:
+        for r in status[status["status"].isin(ATTENTION_STATUSES)].itertuples():
+            explanation = "" if pd.isna(r.explanation) else f" – {r.explanation}"
+            items.append(
+                f"{deck.t('slides.agreement')} {r.agreement_id}: {deck.t('status.' + r.status)}{explanation}"
+            )
+    if not items:
+        unknown = int((status["status"] == "no_information").sum()) if status is not None else 0
+        no_data = int((targets["category"] == "no_data").sum()) if targets is not None else 0
+        items = [
+            deck.t("slides.attention.none"),
+            deck.t("slides.attention.unknown", agreements=unknown, targets=no_data),
+        ]
+    deck.bullets(slide, items[:12], size=16 if len(items) <= 8 else 13)
+
+
+def _status_slide(deck: Deck, build: Path, p) -> None:
+    status = _read(build, "tables", "samenvatting_status")
+    if status is None:
+        return
+    slide = deck.slide(deck.t("slides.status", year=p.year), deck.t("slides.source.agreements"))
+    order = ["achieved", "in_progress", "delayed", "not_started", "dropped", "no_information"]
+    header = [deck.t("report.col.theme"), deck.t("report.col.agreements_target")] + [
+        deck.t(f"status.{s}") for s in order
+    ]
+    rows = []
+    for theme_id, group in status.groupby("theme_id"):
+        counts = group["status"].value_counts()
+        rows.append(
+            [deck.t(f"report.theme.{int(theme_id)}"), len(group)]
+            + [int(counts.get(s, 0)) for s in order]
+        )
+    counts = status["status"].value_counts()
+    rows.append([deck.t("report.total"), len(status)] + [int(counts.get(s, 0)) for s in order])
+    fills = [[None, _rgb("#EAF3FA")] + [None] * len(order) for _ in rows]
+    deck.table(slide, header, rows, Inches(1.4), [0.25, 0.15] + [0.1] * len(order), 12, fills)
+
+
+def _assumptions_slide(deck: Deck, build: Path, p) -> None:
+    notes = _read(build, "tables", "aannames")
+    if notes is None:
+        return
+    slide = deck.slide(deck.t("slides.assumptions"), deck.t("slides.source.scenarios"))
+    items = list(notes["text"])
+    deck.bullets(slide, items[:9], size=13 if len(items) > 6 else 15)
+
+
+def _sources_slide(deck: Deck, p) -> None:
+    slide = deck.slide(deck.t("slides.sources"))
+    deck.bullets(slide, [*deck.meta["basis"], deck.t("slides.sources.more")], size=16)
+
+
+def build_deck(build: Path, meta: dict, p) -> Path:
+    """Write slides.pptx into the report directory `build` from its tables/ and figures/."""
+    build = Path(build)
+    deck = Deck(meta, p.lang)
+    _title_slide(deck, p)
+    _summary_slide(deck, build, p)
+    _key_targets_slide(deck, build, p)
+    _share_slide(deck, build, p)
+    _scenarios_slide(deck, build, p)
+    _annex_slide(deck, build, p, 2, "nieuwbouw_sociaal")
+    _annex_slide(deck, build, p, 3, "label_b")
+    _annex_slide(deck, build, p, 4, "zonnepanelen")
+    _attention_slide(deck, build, p)
+    _status_slide(deck, build, p)
+    _assumptions_slide(deck, build, p)
+    _sources_slide(deck, p)
+    props = deck.prs.core_properties
+    props.title = labels.t("report.title", p.lang, year=p.year)
+    props.author = props.last_modified_by = "afspraken-analysis"
+    props.created = props.modified = FIXED_DATE
+    props.revision = 1
+    target = build / "slides.pptx"
+    deck.prs.save(target)
+    return target

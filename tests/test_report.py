@@ -1,0 +1,270 @@
+"""The yearly report: every notebook under papermill on the shipped data, the PDF, the deck,
+the manifest, strict parameters and failures that leave earlier outputs alone.
+
+One report build on the shipped data is shared by the tests (module-scoped fixture, about half
+a minute); the failure tests use two tiny notebooks of their own.
+"""
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+
+from afspraken_analysis import cli, params, plots, report
+from afspraken_analysis.errors import UserError
+
+CODE_MARKERS = (
+    "import ",
+    "params.check",
+    "report.table",
+    "globals()",
+    "Traceback",
+    "def ",
+    "plots.show",
+)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("outputs") / "2025"
+    report.build_report(params.validate({"year": 2025}), out, progress=report.Progress(quiet=True))
+    return out
+
+
+@pytest.fixture(scope="module")
+def pdf_text(built) -> list[str]:
+    return [page.extract_text() for page in PdfReader(built / "report.pdf").pages]
+
+
+@pytest.mark.slow
+def test_every_notebook_runs_under_papermill(built):
+    for source in report.notebook_sources():
+        executed = nbformat.read(built / "notebooks" / f"{source.stem}.ipynb", as_version=4)
+        assert not executed.metadata.papermill.exception, source.stem
+        errors = [
+            o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"
+        ]
+        assert not errors, source.stem
+
+
+@pytest.mark.slow
+def test_outputs_are_complete(built):
+    for name in ("report.pdf", "slides.pptx", "manifest.json"):
+        assert (built / name).stat().st_size > 0
+    figures = {p.stem for p in (built / "figures").glob("*.png")}
+    assert {
+        "aandeel_sociale_huur",
+        "nieuwbouw_sociaal",
+        "label_b",
+        "zonnepanelen",
+        "scenarios",
+    } <= figures
+    for stem in figures:  # beside each figure: SVG and the CSV of the data it shows
+        assert (built / "figures" / f"{stem}.svg").exists() and (
+            built / "figures" / f"{stem}.csv"
+        ).exists()
+    assert {"samenvatting_doelen", "samenvatting_status", "doelen", "scenarios"} <= {
+        p.stem for p in (built / "tables").glob("*.csv")
+    }
+    assert not list(built.parent.glob(".2025.build-*")), "temporary build directory left behind"
+
+
+@pytest.mark.slow
+def test_figure_data_holds_the_annex_totals(built):
+    new_builds = pd.read_csv(built / "figures" / "nieuwbouw_sociaal.csv")
+    retrofits = pd.read_csv(built / "figures" / "label_b.csv")
+    solar = pd.read_csv(built / "figures" / "zonnepanelen.csv")
+    assert new_builds["planned"].sum() == 392
+    assert retrofits["planned"].sum() == 3434
+    assert solar.query("year == 2025")["planned"].sum() == 11915
+    assert new_builds["realised"].isna().all()  # shipped data: no realisations
+
+
+@pytest.mark.slow
+def test_pdf_holds_the_key_figures_in_dutch_and_no_code(pdf_text):
+    text = "\n".join(pdf_text)
+    for figure in ("392", "3.434", "11.915", "1.047", "2.387", "9.121", "25 %"):
+        assert figure in text, figure
+    assert "geen realisatiegegevens aangeleverd" in text
+    for marker in CODE_MARKERS:
+        assert marker not in text, marker
+    assert "Voorbeeld, fictieve cijfers" not in text  # real data only
+
+
+@pytest.mark.slow
+def test_pdf_is_a4_with_title_contents_and_summary_first(built, pdf_text):
+    page = PdfReader(built / "report.pdf").pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+    assert "Jaarrapportage 2025" in pdf_text[0] and "afspraken" in pdf_text[0]
+    assert "Inhoud" in pdf_text[1]
+    assert "Samenvatting" in pdf_text[2] and "Doelen en hun voortgang" in pdf_text[2]
+    assert "Status van de afspraken per thema" in pdf_text[2], "the summary must fit on one page"
+    assert any("Thema 5 Wonen en zorg" in t for t in pdf_text[3:])
+
+
+@pytest.mark.slow
+def test_deck_opens_with_the_expected_slides(built):
+    deck = Presentation(built / "slides.pptx")
+    assert 10 <= len(deck.slides) <= 15
+    titles = [
+        next(
+            (s.text_frame.text for s in slide.shapes if s.has_text_frame and s.text_frame.text), ""
+        )
+        for slide in deck.slides
+    ]
+    text = "\n".join(titles)
+    for expected in (
+        "Stand van zaken 2025",
+        "Aandeel sociale huur richting 2030",
+        "Nieuwbouw sociale huur per corporatie tegen bijlage 2",
+        "label B per corporatie tegen bijlage 3",
+        "zonnepanelen per corporatie tegen bijlage 4",
+        "aandacht",
+        "Aannames",
+    ):
+        assert expected in text, expected
+    charts = [s for slide in deck.slides for s in slide.shapes if s.has_chart]
+    assert len(charts) >= 5
+
+
+@pytest.mark.slow
+def test_manifest_records_parameters_inputs_and_kernel(built):
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["year"] == 2025 and manifest["parameters"]["lang"] == "nl"
+    inputs = {i["path"]: i["sha256"] for i in manifest["inputs"]}
+    assert "data/new_builds_social.csv" in inputs and all(len(h) == 64 for h in inputs.values())
+    assert Path(manifest["kernel"]["executable"]).resolve() == Path(sys.executable).resolve()
+    assert {"report.pdf", "slides.pptx"} <= {s["name"] for s in manifest["steps"]}
+    assert "commit" in manifest["git"] and manifest["package_version"]
+
+
+def test_a_misspelt_parameter_in_a_file_stops_the_cli(tmp_path, capsys):
+    path = tmp_path / "params.yml"
+    path.write_text("yaer: 2025\nlang: nl\n", encoding="utf-8")
+    assert cli.main(["report", "--params", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "unknown parameter 'yaer'" in err and "did you mean 'year'" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_scenario_on_the_command_line_lists_the_choices(tmp_path, capsys):
+    assert (
+        cli.main(["report", "--year", "2025", "--scenario", "basis", "--out", str(tmp_path)]) == 2
+    )
+    assert "choose one of 'afspraken'" in capsys.readouterr().err
+
+
+def _notebook(path: Path, body: str) -> None:
+    head = textwrap.dedent(
+        """\
+        # %%
+        import sys
+
+        from afspraken_analysis import params
+
+        # %% tags=["parameters"]
+        year: int = 2025  # report year
+        output_dir: str = ""  # where outputs go
+
+        # %%
+        p = params.check(globals())
+        """
+    )
+    path.write_text(head + "\n# %%\n" + textwrap.dedent(body), encoding="utf-8")
+
+
+@pytest.fixture
+def tiny_notebooks(tmp_path) -> Path:
+    directory = tmp_path / "notebooks"
+    directory.mkdir()
+    _notebook(directory / "01_ok.py", "print(sys.executable)\n")
+    _notebook(directory / "02_fails.py", "x = 1\n\n# %%\nraise ValueError('made to fail')\n")
+    return directory
+
+
+@pytest.mark.slow
+def test_a_misspelt_parameter_stops_the_papermill_run(tiny_notebooks, tmp_path):
+    with pytest.raises(report.NotebookFailure) as err:
+        report.run_notebook(tiny_notebooks / "01_ok.py", tmp_path / "out.ipynb", {"yaer": 2024})
+    assert err.value.ename == "UserError"
+    assert (
+        "unknown parameter 'yaer'" in err.value.evalue and "did you mean 'year'" in err.value.evalue
+    )
+
+
+@pytest.mark.slow
+def test_a_failing_notebook_leaves_the_previous_outputs_intact(tiny_notebooks, tmp_path):
+    out = tmp_path / "outputs" / "2025"
+    out.mkdir(parents=True)
+    (out / "report.pdf").write_bytes(b"previous report")
+    with pytest.raises(UserError) as err:
+        report.build_report(
+            params.validate({"year": 2025}),
+            out,
+            notebooks_dir=tiny_notebooks,
+            progress=report.Progress(quiet=True),
+        )
+    message = str(err.value)
+    assert "notebook 02_fails failed in cell 5" in message and "made to fail" in message
+    assert (out / "report.pdf").read_bytes() == b"previous report"
+    assert sorted(p.name for p in out.iterdir()) == ["report.pdf"]
+    failed = out.with_name("2025.failed") / "notebooks"
+    assert (failed / "02_fails.ipynb").exists()
+    assert not list(out.parent.glob(".2025.build-*"))
+    # the kernel that ran is this environment's python, found without registering anything
+    ok = nbformat.read(failed / "01_ok.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in ok.cells for o in c.get("outputs", []))
+    assert Path(printed.strip()).resolve() == Path(sys.executable).resolve()
+
+
+def test_saved_figures_are_identical_on_a_rerun(tmp_path):
+    data = pd.DataFrame(
+        {
+            "corporation": ["Ons Huis", "Ons Huis"],
+            "year": [2024, 2025],
+            "planned": [90, 0],
+            "realised": [None, None],
+        }
+    )
+
+    def draw():
+        return plots.plan_vs_actual(
+            data,
+            group="corporation",
+            period="year",
+            plan="planned",
+            actual="realised",
+            lang="nl",
+            title="t",
+            ylabel="y",
+            plan_label="plan",
+            actual_label="gerealiseerd",
+        )
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    plots.save(draw(), "f", data, first)
+    plots.save(draw(), "f", data, second)
+    for suffix in ("png", "svg", "csv"):
+        assert (first / "figures" / f"f.{suffix}").read_bytes() == (
+            second / "figures" / f"f.{suffix}"
+        ).read_bytes()
+    assert b"<dc:date>" not in (first / "figures" / "f.svg").read_bytes()
+
+
+def test_every_target_qualifier_and_unit_has_a_label_in_both_languages():
+    import afspraken_analysis as aa
+    from afspraken_analysis import labels, schemas
+
+    keys = [f"report.target.{t}" for t in aa.load("targets")["target_id"]]
+    keys += [f"report.qualifier.{q.replace(' ', '_')}" for q in schemas.QUALIFIERS]
+    keys += [f"report.unit.{u}" for u in schemas.UNITS if u != "percent"]
+    keys += [f"report.theme.{i}" for i in range(1, 6)]
+    for key in keys:
+        for lang in labels.LANGUAGES:
+            assert labels.t(key, lang), key
