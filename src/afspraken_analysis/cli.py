@@ -8,31 +8,34 @@ import sys
 
 from .errors import UserError
 
-# Modules that add sub-commands; each defines configure_cli(subparsers).
-COMMAND_MODULES = ("data", "baseline", "monitoring", "scenarios", "report")
+# Sub-command → the module that adds it (with configure_cli(subparsers)). Only the module of the
+# command asked for is imported, so `afspraken report` does not pay for the others' imports.
+COMMANDS = {
+    "data": "data",
+    "baseline": "baseline",
+    "template": "monitoring",
+    "validate": "monitoring",
+    "scenario": "scenarios",
+    "report": "report",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="afspraken",
         description="Monitor van de prestatieafspraken Apeldoorn 2024-2025 (richting 2030).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"afspraken_analysis.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"afspraken_analysis.{name}":
-                raise
-            continue
-        if hasattr(module, "configure_cli"):
-            module.configure_cli(sub)
+    first = next((a for a in argv or [] if not a.startswith("-")), None)
+    modules = [COMMANDS[first]] if first in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for name in modules:
+        importlib.import_module(f"afspraken_analysis.{name}").configure_cli(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     try:
         return args.func(args) or 0
     except UserError as exc:
