@@ -85,6 +85,18 @@ def homes_col(description: str):
     return col("Int64", description, pa.Check.ge(0), unit="homes")
 
 
+def project_plan_columns() -> dict:
+    """Columns of the annex tables that list planned homes per project (annexes 1 and 2)."""
+    return {
+        "corporation": corporation_col(),
+        "year": col("Int64", "Planned year of delivery", pa.Check.isin([2024, 2025])),
+        "project": col("string", "Project name"),
+        "homes": homes_col("Planned homes"),
+        "source_text": col("string", "The annex line as written"),
+        "source_lines": source_lines_col(),
+    }
+
+
 @dataclass(frozen=True)
 class Table:
     name: str
@@ -207,12 +219,7 @@ TABLES: dict[str, Table] = {
             "one row per project.",
             ("corporation", "year", "project"),
             1,
-            corporation=corporation_col(),
-            year=col("Int64", "Planned year of delivery", pa.Check.isin([2024, 2025])),
-            project=col("string", "Project name"),
-            homes=homes_col("Planned homes"),
-            source_text=col("string", "The annex line as written"),
-            source_lines=source_lines_col(),
+            **project_plan_columns(),
         ),
         _table(
             "new_builds_social",
@@ -222,12 +229,7 @@ TABLES: dict[str, Table] = {
             "year boundaries).",
             ("corporation", "year", "project"),
             13,
-            corporation=corporation_col(),
-            year=col("Int64", "Planned year of delivery", pa.Check.isin([2024, 2025])),
-            project=col("string", "Project name"),
-            homes=homes_col("Planned homes"),
-            source_text=col("string", "The annex line as written"),
-            source_lines=source_lines_col(),
+            **project_plan_columns(),
         ),
         _table(
             "retrofits_label_b",
