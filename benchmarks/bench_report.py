@@ -76,17 +76,28 @@ def machine() -> str:
 
 
 def git_commit() -> str:
+    """The short commit, with '+changes' when tracked files differ from it (read-only git)."""
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
     try:
-        return subprocess.run(
+        commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
             cwd=ROOT,
             capture_output=True,
             text=True,
             check=True,
-            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+            env=env,
         ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         return "?"
+    return commit + ("+changes" if status.strip() else "")
 
 
 def main() -> int:

@@ -25,12 +25,18 @@ from afspraken_analysis import labels, params, report, tracking
 year: int = 2025  # report year (2024-2030)
 monitoring: str = ""  # directory with monitoring data; empty: the shipped data only
 lang: str = "nl"  # language of every text: nl or en
+woondeal_start_year: int = 2022  # first year the Woondeal counts (the document gives none)
 output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing is written
 
 # %%
 p = params.check(globals())
-realisations, agreement_status = report.load_monitoring(p)
-goals = tracking.goal_tracking(p.year, realisations)
+realisations, agreement_status, category_overrides = report.load_monitoring(p)
+goals = tracking.goal_tracking(
+    p.year,
+    realisations,
+    woondeal_start_year=p.woondeal_start_year,
+    overrides=category_overrides,
+)
 summary = report.summary_targets(goals, p.lang)
 rollup = tracking.status_rollup(agreement_status, p.year)
 themes = report.status_chips(rollup, p.lang)
@@ -67,10 +73,12 @@ report.table(
         "target": labels.t("report.col.target_name", p.lang),
         "target_value": labels.t("report.col.target_value", p.lang),
         "actual_text": labels.t("report.col.actual", p.lang, year=p.year),
-        "category": labels.t("report.col.category", p.lang),
+        "category_html": labels.t("report.col.category", p.lang),
     },
     target="target_value",
-    formats={"category": "category"},
+    formats={"category_html": "html"},
+    csv_data=summary.drop(columns="category_html"),
+    legend=report.override_notes(goals, summary, p.lang),
     title=labels.t("report.t.summary_targets", p.lang, year=p.year),
     source=report.source("tracking", p),
     caveats=[labels.t("report.caveat.categories", p.lang)],

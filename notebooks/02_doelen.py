@@ -30,12 +30,18 @@ year: int = 2025  # report year (2024-2030)
 monitoring: str = ""  # directory with monitoring data; empty: the shipped data only
 scenario: str = "afspraken"  # scenario for the projection fan (data/scenarios.yml)
 lang: str = "nl"  # language of every text: nl or en
+woondeal_start_year: int = 2022  # first year the Woondeal counts (the document gives none)
 output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing is written
 
 # %%
 p = params.check(globals())
-realisations, agreement_status = report.load_monitoring(p)
-goals = tracking.goal_tracking(p.year, realisations)
+realisations, agreement_status, category_overrides = report.load_monitoring(p)
+goals = tracking.goal_tracking(
+    p.year,
+    realisations,
+    woondeal_start_year=p.woondeal_start_year,
+    overrides=category_overrides,
+)
 progress = tracking.annex_progress(realisations, p.year)
 share = report.share_trajectory(p, realisations)
 no_realisations = labels.t("plot.no_realisation", p.lang)
@@ -179,11 +185,12 @@ report.section(
         "deadline": labels.t("report.col.deadline", p.lang),
         "actual_text": labels.t("report.col.actual", p.lang, year=p.year),
         "gap_text": labels.t("report.col.gap", p.lang),
-        "category": labels.t("report.col.category", p.lang),
+        "category_html": labels.t("report.col.category", p.lang),
     },
     target="target_value",
-    formats={"category": "category"},
+    formats={"category_html": "html"},
     csv_data=goals,
+    legend=report.override_notes(goals, all_goals, p.lang),
     title=labels.t("report.t.all_targets", p.lang, year=p.year),
     source=report.source("tracking", p),
     caveats=caveats.for_keys("tracking", lang=p.lang),

@@ -27,14 +27,15 @@ year: int = 2025  # report year (2024-2030)
 monitoring: str = ""  # directory with monitoring data; empty: the shipped data only
 scenario: str = "afspraken"  # scenario the sliders start from (data/scenarios.yml)
 lang: str = "nl"  # language of every text: nl or en
+woondeal_start_year: int = 2022  # first year the Woondeal counts (the document gives none)
 output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing is written
 
 # %%
 p = params.check(globals())
-realisations, agreement_status = report.load_monitoring(p)
+realisations, agreement_status, category_overrides = report.load_monitoring(p)
 comparison = report.scenario_comparison(p, realisations)
 lines = report.scenario_lines(p, realisations)
-solution = scenarios.solve(p.scenario, 30.0, 2030, realisations=realisations)
+solution = scenarios.solve(report.scenario_for(p), 30.0, 2030, realisations=realisations)
 assumptions = report.scenario_assumptions(p, realisations)
 
 # %%
@@ -107,4 +108,4 @@ report.section(labels.t("report.h.assumptions", p.lang), "aannames") + report.no
 # ## Explore a scenario (Jupyter only)
 
 # %%
-scenarios.interactive(p.scenario, realisations=realisations, lang=p.lang)
+scenarios.interactive(report.scenario_for(p), realisations=realisations, lang=p.lang)

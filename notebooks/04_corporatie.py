@@ -32,7 +32,7 @@ output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing i
 
 # %%
 p = params.check(globals())
-realisations, agreement_status = report.load_monitoring(p)
+realisations, agreement_status, category_overrides = report.load_monitoring(p)
 progress = tracking.annex_progress(realisations, p.year)
 rollup = tracking.status_rollup(agreement_status, p.year)
 

@@ -15,7 +15,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 import afspraken_analysis as aa
-from afspraken_analysis import labels, monitoring
+from afspraken_analysis import labels, monitoring, tracking
 from afspraken_analysis.cli import main
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.paths import DOCS_DIR, EXAMPLE_MONITORING_DIR, TESTS_DATA_DIR
@@ -72,6 +72,18 @@ MALFORMED = {
     "agreement_status_year_before_agreements.csv": (2, "year", "the agreements start in 2024"),
     "agreement_status_missing_column.csv": (1, "status", "must name the columns"),
     "agreement_status_comma_in_id.csv": (2, "agreement_id", "did you mean '2.10'?"),
+    "category_overrides_unknown_target.csv": (2, "target_id", "did you mean 'skaeve_huse'?"),
+    "category_overrides_unknown_category.csv": (
+        2,
+        "category",
+        "Beperkte voortgang (limited_progress)",
+    ),
+    "category_overrides_party_not_of_target.csv": (2, "party", "choose one of Ons Huis"),
+    "category_overrides_party_of_a_joint_target.csv": (2, "party", "leave party empty"),
+    "category_overrides_no_justification.csv": (2, "justification", "needs a justification"),
+    "category_overrides_duplicate.csv": (3, "category", "keep one of the two rows"),
+    "category_overrides_year_before_agreements.csv": (2, "year", "the agreements start in 2024"),
+    "category_overrides_whole_target_and_party.csv": (3, "party", "one row per party"),
 }
 
 
@@ -108,6 +120,15 @@ def test_loading_a_malformed_file_raises_a_user_error_with_the_same_problem(name
     with pytest.raises(UserError) as info:
         monitoring.load_realisations(MALFORMED_DIR / name)
     assert str(problems[0]) in str(info.value)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MALFORMED if n.startswith("category_overrides")))
+def test_a_malformed_overrides_file_stops_loading_the_directory(name, tmp_path):
+    (tmp_path / "category_overrides.csv").write_bytes((MALFORMED_DIR / name).read_bytes())
+    (problem,) = monitoring.validate_paths([MALFORMED_DIR / name])
+    with pytest.raises(UserError) as info:
+        monitoring.load_monitoring(tmp_path)
+    assert problem.message in str(info.value) and "category_overrides.csv" in str(info.value)
 
 
 HEADER = ["year", "indicator", "party", "value"]
@@ -387,8 +408,8 @@ def test_a_directory_with_only_one_file_gives_none_for_the_other(tmp_path):
     (tmp_path / "agreement_status.csv").write_text(
         "year,agreement_id,status,explanation\n2025,1.1,achieved,\n", encoding="utf-8"
     )
-    realisations, statuses = monitoring.load_monitoring(tmp_path)
-    assert realisations is None and len(statuses) == 1
+    realisations, statuses, overrides = monitoring.load_monitoring(tmp_path)
+    assert realisations is None and len(statuses) == 1 and overrides is None
 
 
 def test_csv_and_xlsx_for_one_table_in_one_directory_is_a_problem(tmp_path):
@@ -396,6 +417,48 @@ def test_csv_and_xlsx_for_one_table_in_one_directory_is_a_problem(tmp_path):
     (paths["comma"].parent / "realisations.xlsx").write_bytes(paths["xlsx"].read_bytes())
     with pytest.raises(UserError, match="keep one of them"):
         monitoring.load_monitoring(paths["comma"].parent)
+
+
+# --- Category overrides ---------------------------------------------------------------------------
+
+
+def test_overrides_accept_codes_labels_and_party_aliases(tmp_path):
+    path = tmp_path / "category_overrides.csv"
+    path.write_text(
+        "year;target_id;party;category;justification\n"
+        "2025;skaeve_huse;;Beperkte voortgang;Locatie gevonden, bouw start 2026\n"
+        "2025;free_allocation_room;DGW;on_track; onder 10 % volgens jaarverslag \n"
+        "2024;short_stay_homes;;Target achieved;Alle 30 woningen verhuurd\n",
+        encoding="utf-8",
+    )
+    frame = monitoring.load_category_overrides(path)
+    assert list(frame.columns) == list(monitoring.schema("category_overrides").columns)
+    assert frame["category"].tolist() == ["limited_progress", "on_track", "achieved"]
+    assert frame["party"].tolist()[1] == "De Goede Woning" and pd.isna(frame["party"].tolist()[0])
+    assert frame["justification"].tolist()[1] == "onder 10 % volgens jaarverslag"
+    goals = tracking.goal_tracking(2025, overrides=frame)
+    by_hand = goals[goals["is_override"]]
+    assert sorted(zip(by_hand["target_id"], by_hand["party"].fillna(""), strict=True)) == [
+        ("free_allocation_room", "De Goede Woning"),
+        ("skaeve_huse", ""),
+    ]  # the 2024 row does not touch the 2025 tracking
+    assert by_hand["override_source"].str.endswith("category_overrides.csv:3").sum() == 1
+
+
+def test_an_overrides_file_without_filled_in_rows_means_no_overrides(tmp_path, capsys):
+    path = tmp_path / "category_overrides.csv"
+    path.write_text("year,target_id,party,category,justification\n2025,skaeve_huse,,,\n")
+    assert main(["validate", str(path)]) == 0
+    assert "0 rows; 1 rows not filled in" in capsys.readouterr().out
+    assert monitoring.load_category_overrides(path).empty
+    path.write_text("year,target_id,party,category,justification\n")
+    assert monitoring.load_category_overrides(path).empty
+
+
+def test_overrides_are_recognised_by_their_columns(tmp_path):
+    path = tmp_path / "handmatig.csv"
+    path.write_bytes((EXAMPLE_MONITORING_DIR / "category_overrides.csv").read_bytes())
+    assert monitoring.validate_paths([path]) == []
 
 
 # --- Templates ----------------------------------------------------------------------------------
@@ -488,6 +551,38 @@ def test_a_filled_csv_template_validates(tmp_path):
     assert monitoring.validate_paths([path]) == []
 
 
+def test_overrides_template_has_dropdowns_targets_and_round_trips(tmp_path):
+    monitoring.write_templates(tmp_path, 2025)
+    path = tmp_path / "category_overrides.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames[:2] == ["category_overrides", "toelichting"]
+    assert "doelen" in workbook.sheetnames
+    sheet = workbook["category_overrides"]
+    header = [c.value for c in sheet[1]]
+    assert header == list(monitoring.input_columns("category_overrides"))
+    lists = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
+    letters = {str(v.sqref).split(":")[0][0] for v in lists}
+    assert {"B", "D"} <= letters  # target_id and category
+    texts = {str(c) for row in workbook["toelichting"].iter_rows(values_only=True) for c in row}
+    assert {labels.t(f"category.{c}") for c in tracking.CATEGORIES} <= texts
+    assert any("toelichting" in t.lower() for t in texts)
+    targets = [row[0] for row in workbook["doelen"].iter_rows(min_row=2, values_only=True)]
+    assert targets == aa.load("targets")["target_id"].tolist()
+    assert monitoring.validate_paths([path]) == []  # nothing filled in: no overrides
+    fill(
+        path,
+        {
+            (2025, "skaeve_huse"): {
+                "category": "Beperkte voortgang",
+                "justification": "Locatie gevonden",
+            }
+        },
+    )
+    frame = monitoring.load_category_overrides(path)
+    assert frame[["target_id", "category"]].values.tolist() == [["skaeve_huse", "limited_progress"]]
+    assert (tmp_path / "csv" / "category_overrides.csv").exists()
+
+
 def test_template_does_not_overwrite_without_force(tmp_path):
     monitoring.write_templates(tmp_path, 2025)
     assert main(["template", str(tmp_path), "--year", "2025"]) == 2
@@ -503,9 +598,8 @@ def example():
 
 
 def test_example_data_says_everywhere_that_it_is_fictitious(example):
-    realisations, statuses = example
     assert "fictieve-cijfers" in EXAMPLE_MONITORING_DIR.name
-    for frame in (realisations, statuses):
+    for frame in example:
         assert (frame["source"] == monitoring.EXAMPLE_SOURCE).all()
         assert monitoring.is_fictitious(frame)
     readme = (EXAMPLE_MONITORING_DIR / "README.md").read_text(encoding="utf-8")
@@ -520,7 +614,7 @@ def totals(realisations: pd.DataFrame, indicator: str, parties=None) -> dict[int
 
 
 def test_example_totals_match_the_hand_arithmetic_in_its_readme(example):
-    realisations, _ = example
+    realisations = example.realisations
     assert totals(realisations, "social_new_builds") == {2024: 178, 2025: 197}
     assert totals(realisations, "social_new_builds", parties="none") == {2024: 200, 2025: 220}
     assert totals(realisations, "mid_rent_new_builds") == {2024: 0, 2025: 7}
@@ -535,7 +629,7 @@ def test_example_totals_match_the_hand_arithmetic_in_its_readme(example):
 
 
 def test_example_new_builds_follow_annex_2_with_slips(example):
-    realisations, _ = example
+    realisations = example.realisations
     built = realisations[
         (realisations["indicator"] == "social_new_builds") & realisations["party"].notna()
     ]
@@ -548,7 +642,7 @@ def test_example_new_builds_follow_annex_2_with_slips(example):
 
 
 def test_example_statuses_leave_some_agreements_out(example):
-    _, statuses = example
+    statuses = example.agreement_status
     assert len(statuses) == 40 and set(statuses["year"]) == {2025}
     missing = set(aa.load("agreements")["agreement_id"]) - set(statuses["agreement_id"])
     assert missing == {"2.7", "2.11", "3.3", "3.9", "4.4", "5.7", "5.9", "5.12"}
@@ -604,9 +698,9 @@ def test_status_labels_exist_in_both_languages():
 def test_docs_explain_every_input_column_indicator_and_status():
     text = (DOCS_DIR / "monitoring-input.md").read_text(encoding="utf-8")
     names = [
-        *monitoring.input_columns("realisations"),
-        *monitoring.input_columns("agreement_status"),
+        *(name for table in monitoring.TABLE_NAMES for name in monitoring.input_columns(table)),
         *monitoring.input_indicators(),
         *monitoring.STATUS_CODES,
+        *tracking.CATEGORIES,
     ]
     assert [n for n in names if f"`{n}`" not in text] == []

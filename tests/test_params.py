@@ -45,12 +45,39 @@ def test_misspelt_parameter_is_rejected_with_a_suggestion():
             {"monitoring": "/nonexistent/dir"},
             "monitoring directory '/nonexistent/dir' does not exist",
         ),
+        ({"woondeal_start_year": 2014}, "woondeal_start_year 2014 is outside 2015-2030"),
+        ({"woondeal_start_year": 2031}, "woondeal_start_year 2031 is outside 2015-2030"),
+        ({"woondeal_start_year": "2024"}, "parameter 'woondeal_start_year' must be int"),
+        ({"woondeal_start_year": 2024.0}, "parameter 'woondeal_start_year' must be int"),
+        ({"woondeal_start_year": True}, "parameter 'woondeal_start_year' must be int"),
     ],
 )
 def test_wrong_values_stop_with_the_valid_choices(values, expected):
     with pytest.raises(UserError) as err:
         params.validate(values)
     assert expected in str(err.value)
+
+
+def test_woondeal_start_year_defaults_to_the_same_year_everywhere():
+    import yaml
+
+    from afspraken_analysis import tracking
+    from afspraken_analysis.paths import SCENARIOS_FILE
+
+    scenarios = yaml.safe_load(SCENARIOS_FILE.read_text(encoding="utf-8"))
+    assert (
+        params.validate({}).woondeal_start_year
+        == params.DEFAULT_WOONDEAL_START_YEAR
+        == tracking.DEFAULT_WOONDEAL_START_YEAR
+        == scenarios["defaults"]["woondeal_start_year"]
+        == 2022
+    )
+    for year in (2015, 2024, 2030):
+        assert params.validate({"woondeal_start_year": year}).woondeal_start_year == year
+    declaring = [path for path in NOTEBOOKS if "woondeal_start_year" in path.read_text()]
+    assert len(declaring) >= 3  # the summary, goal tracking and scenarios
+    for path in declaring:
+        assert "woondeal_start_year: int = 2022  #" in path.read_text(encoding="utf-8"), path.name
 
 
 def test_every_problem_is_reported_at_once():

@@ -1,8 +1,10 @@
 """The yearly report: every notebook under papermill on the shipped data, the PDF, the deck,
 the manifest, strict parameters and failures that leave earlier outputs alone.
 
-One report build on the shipped data is shared by the tests (module-scoped fixture, about half
-a minute); the failure tests use two tiny notebooks of their own.
+Two report builds are shared by the tests (module-scoped fixtures, about half a minute each): the
+shipped data in Dutch, and the fictitious example data (data/voorbeeld-fictieve-cijfers, with its
+category override) in English with another Woondeal start year. The failure tests use two tiny
+notebooks of their own.
 """
 
 import json
@@ -16,8 +18,9 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from afspraken_analysis import cli, params, plots, report
+from afspraken_analysis import cli, params, plots, report, scenarios
 from afspraken_analysis.errors import UserError
+from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR
 
 CODE_MARKERS = (
     "import ",
@@ -40,6 +43,28 @@ def built(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def pdf_text(built) -> list[str]:
     return [page.extract_text() for page in PdfReader(built / "report.pdf").pages]
+
+
+@pytest.fixture(scope="module")
+def built_example(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("outputs") / "voorbeeld"
+    p = params.validate(
+        {
+            "year": 2025,
+            "monitoring": str(EXAMPLE_MONITORING_DIR),
+            "lang": "en",
+            "woondeal_start_year": 2024,
+        }
+    )
+    report.build_report(p, out, progress=report.Progress(quiet=True))
+    return out
+
+
+@pytest.fixture(scope="module")
+def example_pages(built_example) -> list[str]:
+    """The text of each page of the example report, white space collapsed."""
+    reader = PdfReader(built_example / "report.pdf")
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
 
 
 @pytest.mark.slow
@@ -104,8 +129,70 @@ def test_pdf_is_a4_with_title_contents_and_summary_first(built, pdf_text):
     assert "Jaarrapportage 2025" in pdf_text[0] and "afspraken" in pdf_text[0]
     assert "Inhoud" in pdf_text[1]
     assert "Samenvatting" in pdf_text[2] and "Doelen en hun voortgang" in pdf_text[2]
-    assert "Status van de afspraken per thema" in pdf_text[2], "the summary must fit on one page"
+    summary, after = " ".join(pdf_text[2].split()), " ".join(pdf_text[3].split())
+    assert "Tabel 2: Status van de afspraken per thema" in summary
+    assert "(tekstlaag regels 147-839)" in summary, "the summary must fit on one page"
+    assert "Tabel 2" not in after and "Afspraken per thema" in after
     assert any("Thema 5 Wonen en zorg" in t for t in pdf_text[3:])
+
+
+@pytest.mark.slow
+def test_the_english_summary_with_example_data_fits_on_one_page(example_pages):
+    summary, after = example_pages[2], example_pages[3]
+    assert "Summary: state of play 2025" in summary and "Example, fictitious figures" in summary
+    assert "Table 1: Targets and their progress in 2025" in summary
+    assert "Table 2: Status of the agreements per theme in 2025" in summary
+    assert "(text layer lines 147-839)" in summary, "table 2's source line runs onto the next page"
+    assert "Table 2" not in after and "Agreements per theme" in after
+
+
+@pytest.mark.slow
+def test_a_category_override_reaches_the_goal_tracking_tables_pdf_and_deck(
+    built_example, example_pages
+):
+    goals = pd.read_csv(built_example / "tables" / "doelen.csv")
+    by_hand = goals[goals["is_override"]]
+    assert by_hand["target_id"].tolist() == ["skaeve_huse"]
+    row = by_hand.iloc[0]
+    assert (row["category"], row["computed_category"]) == ("limited_progress", "no_data")
+    assert row["override_reason"] == "Locatie gevonden, bouw start 2026"
+    summary = pd.read_csv(built_example / "tables" / "samenvatting_doelen.csv")
+    assert summary.set_index("target_id").loc["skaeve_huse", "is_override"]
+    assert summary["is_override"].sum() == 1
+    note = (
+        "(1) Skaeve huse (1.8): progress set by hand (computed: No data). "
+        "Justification: Locatie gevonden, bouw start 2026"
+    )
+    marked = [i for i, text in enumerate(example_pages) if "set by hand (1)" in text]
+    noted = [i for i, text in enumerate(example_pages) if note in text]
+    assert marked[0] == noted[0] == 2  # the summary page
+    assert len(noted) == 2  # and the table of all targets
+    deck = Presentation(built_example / "slides.pptx")
+    text = "\n".join(
+        s.text_frame.text for slide in deck.slides for s in slide.shapes if s.has_text_frame
+    )
+    assert "Limited progress (set by hand)" in text
+
+
+@pytest.mark.slow
+def test_the_woondeal_start_year_reaches_title_page_tracking_and_scenarios(
+    built_example, example_pages
+):
+    title_page = example_pages[0]
+    assert (
+        "Woondeal: 8,883 homes, 2,550 of them social rent, counted from 2024 to 2030" in title_page
+    )
+    goals = pd.read_csv(built_example / "tables" / "doelen.csv").set_index("target_id")
+    assert goals.loc["woondeal_social_homes", "start_year"] == 2024
+    woondeal = goals.loc["woondeal_social_homes"]
+    # from 2024 the example's municipal rows count (2024: 200, 2025: 220); from 2022 it is no data
+    assert woondeal["actual"] == 200 + 220 and woondeal["category"] == "limited_progress"
+    assert woondeal["ratio"] == pytest.approx((420 / 2) / (2550 / 7))  # 0.58
+    assumptions = pd.read_csv(built_example / "tables" / "aannames.csv")["text"].tolist()
+    assert any("over 2024-2030" in a and "counts from 2024" in a for a in assumptions)
+    assert "All homes added: 1,269 a year." in assumptions  # 8,883 / 7 years, not / 9
+    manifest = json.loads((built_example / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["woondeal_start_year"] == 2024
 
 
 @pytest.mark.slow
@@ -151,6 +238,34 @@ def test_a_misspelt_parameter_in_a_file_stops_the_cli(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "unknown parameter 'yaer'" in err and "did you mean 'year'" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_woondeal_start_year_outside_the_range_stops_the_cli(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert cli.main(["report", "--woondeal-start-year", "2031", "--out", str(out)]) == 2
+    assert "woondeal_start_year 2031 is outside 2015-2030" in capsys.readouterr().err
+    path = tmp_path / "params.yml"
+    path.write_text("woondeal_start_year: 2019.5\n", encoding="utf-8")
+    assert cli.main(["report", "--params", str(path), "--out", str(out)]) == 2
+    assert "parameter 'woondeal_start_year' must be int" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_the_woondeal_start_year_sets_the_scenarios_and_the_title_page():
+    default, later = (
+        params.validate({"lang": "en"}),
+        params.validate({"lang": "en", "woondeal_start_year": 2024}),
+    )
+    assert report.scenario_for(later).parameters["woondeal_start_year"] == 2024
+    assert report.scenario_for(default, "trend").parameters["woondeal_start_year"] == 2022
+    shares = [
+        scenarios.project(report.scenario_for(p))["social_rent_share_pct"].iloc[-1]
+        for p in (default, later)
+    ]
+    assert shares[0] != shares[1]  # the same homes in fewer years: another pace
+    assert "counted from 2024 to 2030" in report.data_basis(later, "en")[-1]
+    assert "counted from 2022 to 2030" in report.data_basis(default, "en")[-1]
+    assert "All homes added: 987 a year." in report.scenario_assumptions(default, None)
 
 
 def test_an_unknown_scenario_on_the_command_line_lists_the_choices(tmp_path, capsys):

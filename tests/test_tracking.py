@@ -235,6 +235,43 @@ def test_override_needs_a_justification_and_is_marked():
         tracking.apply_overrides(base, overrides.assign(category="great"))
 
 
+def test_an_override_for_one_corporation_keeps_the_computed_category_and_its_source():
+    base = tracking.goal_tracking(2025)
+    overrides = pd.DataFrame(
+        {
+            "year": [2025, 2024],
+            "target_id": ["free_allocation_room", "skaeve_huse"],
+            "party": ["Mooiland", None],
+            "category": ["on_track", "achieved"],
+            "justification": ["Onder 10 % volgens het jaarverslag", "Niet voor 2025"],
+            "source_file": ["mijn-monitor/category_overrides.csv"] * 2,
+            "source_row": [2, 3],
+        }
+    )
+    result = tracking.apply_overrides(base, overrides)
+    by_hand = result[result["is_override"]]
+    assert list(zip(by_hand["target_id"], by_hand["party"], strict=True)) == [
+        ("free_allocation_room", "Mooiland")
+    ]  # one corporation's row; the 2024 row is for another year's tracking
+    row = by_hand.iloc[0]
+    assert (row["category"], row["computed_category"]) == ("on_track", "no_data")
+    assert row["override_source"] == "mijn-monitor/category_overrides.csv:2"
+    others = result[(result["target_id"] == "free_allocation_room") & ~result["is_override"]]
+    assert len(others) == 3 and (others["category"] == "no_data").all()
+    with pytest.raises(UserError, match=r"mijn-monitor/category_overrides.csv, row 2.*Veluwonen"):
+        tracking.apply_overrides(base, overrides.assign(party=["Veluwonen", None]))
+
+
+def test_an_override_without_party_sets_every_corporation_of_the_target():
+    overrides = pd.DataFrame(
+        [[2025, "free_allocation_room", "achieved", "Alle vier onder 10 %"]],
+        columns=["year", "target_id", "category", "justification"],
+    )
+    result = tracking.goal_tracking(2025, overrides=overrides)
+    rows = result[result["target_id"] == "free_allocation_room"]
+    assert len(rows) == 4 and rows["is_override"].all() and (rows["category"] == "achieved").all()
+
+
 def test_status_rollup_keeps_every_agreement():
     status = pd.DataFrame(
         {

@@ -1,7 +1,8 @@
 """Goal tracking for 2025 on the shipped example data (voorbeeld, fictieve cijfers), by hand.
 
 The example data in data/voorbeeld-fictieve-cijfers/ is fictitious; the expectations below are
-computed from its rows by hand (see the comments), not copied from the program's output.
+computed from its rows by hand (see the comments), not copied from the program's output. Its one
+category override (skaeve_huse, a process target without figures) touches no other target.
 """
 
 import pandas as pd
@@ -13,14 +14,25 @@ from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR
 
 @pytest.fixture(scope="module")
 def example():
-    realisations, status = monitoring.load_monitoring(EXAMPLE_MONITORING_DIR)
-    assert monitoring.is_fictitious(realisations)
-    return realisations, status
+    data = monitoring.load_monitoring(EXAMPLE_MONITORING_DIR)
+    assert monitoring.is_fictitious(data.realisations)
+    return data
 
 
 @pytest.fixture(scope="module")
 def table(example):
-    return tracking.goal_tracking(2025, example[0]).set_index("target_id")
+    return tracking.goal_tracking(
+        2025, example.realisations, overrides=example.category_overrides
+    ).set_index("target_id")
+
+
+def test_the_one_override_sets_skaeve_huse_by_hand_and_nothing_else(table):
+    row = table.loc["skaeve_huse"]
+    assert row["category"] == "limited_progress" and row["is_override"]
+    assert row["computed_category"] == "no_data"  # no skaeve_huse figures in the example
+    assert row["override_reason"] == "Locatie gevonden, bouw start 2026"
+    assert row["override_source"] == "data/voorbeeld-fictieve-cijfers/category_overrides.csv:2"
+    assert table["is_override"].sum() == 1
 
 
 def test_social_new_builds_375_of_392(table):
@@ -80,7 +92,9 @@ def test_targets_without_data_say_so(table):
 
 
 def test_projects_that_slipped(example):
-    progress = tracking.project_progress(example[0], 2025).set_index(["project", "planned_year"])
+    progress = tracking.project_progress(example.realisations, 2025).set_index(
+        ["project", "planned_year"]
+    )
     assert progress.loc[("Het Rooster", 2024), "slipped"] == 38  # delivered a year late
     assert progress.loc[("H-flats", 2024), "delivered_on_time"] == 32
     assert progress.loc[("H-flats", 2025), "outstanding"] == 64 - 60
@@ -91,11 +105,13 @@ def test_projects_that_slipped(example):
 
 
 def test_eight_agreements_without_status_show_as_no_information(example):
-    rollup = tracking.status_rollup(example[1], 2025)
+    rollup = tracking.status_rollup(example.agreement_status, 2025)
     missing = rollup.loc[rollup["status"] == tracking.NO_INFORMATION, "agreement_id"]
     assert sorted(missing) == sorted(["2.7", "2.11", "3.3", "3.9", "4.4", "5.7", "5.9", "5.12"])
 
 
 def test_a_zero_delivery_is_not_a_delivery_year(example):
-    progress = tracking.project_progress(example[0], 2025).set_index(["project", "planned_year"])
+    progress = tracking.project_progress(example.realisations, 2025).set_index(
+        ["project", "planned_year"]
+    )
     assert progress.loc[("Het Rooster", 2024), "years_delivered"] == "2025"

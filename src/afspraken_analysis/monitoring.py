@@ -1,10 +1,12 @@
-"""Monitoring input: the realisations and agreement statuses a policy officer fills in each year.
+"""Monitoring input: what a policy officer fills in each year (realisations, statuses, overrides).
 
-Two tables, one file each in a directory the user names (CSV separated by commas or semicolons,
-UTF-8 with or without BOM, or XLSX):
+Three tables, one file each in a directory the user names (CSV separated by commas or semicolons,
+UTF-8 with or without BOM, or XLSX); each file may be left out:
 
 - ``realisations``: year, indicator, party, value; optional project, source, note.
 - ``agreement_status``: year, agreement_id, status, explanation; optional source.
+- ``category_overrides``: year, target_id, category, justification; optional party, source. A
+  progress category set by hand, with the reason (goal tracking shows it as set by hand).
 
 Reading never guesses: every problem is collected with file, spreadsheet row, column, value and
 a hint, and a file with any problem is rejected as a whole. Indicators come from the registry
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import openpyxl
 import pandas as pd
@@ -32,13 +35,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from . import labels, parties
+from . import labels, parties, tracking
 from .data import load
 from .errors import UserError
 from .paths import ROOT
 from .schemas import CORPORATIONS, PartyDtype
 
-TABLE_NAMES = ("realisations", "agreement_status")
+TABLE_NAMES = ("realisations", "agreement_status", "category_overrides")
+OPTIONAL_TABLES = ("category_overrides",)  # a file with no row filled in means: none
 FILE_SUFFIXES = (".csv", ".xlsx")
 STATUS_CODES = ("not_started", "in_progress", "achieved", "delayed", "dropped")
 STATUSES_NEEDING_EXPLANATION = ("delayed", "dropped")
@@ -85,7 +89,7 @@ def _provenance_columns() -> dict:
 
 @cache
 def schema(table: str) -> pa.DataFrameSchema:
-    """The schema of a loaded monitoring table ('realisations' or 'agreement_status')."""
+    """The schema of a loaded monitoring table (one of TABLE_NAMES)."""
     if table == "realisations":
         columns = {
             "year": _column(
@@ -182,6 +186,55 @@ def schema(table: str) -> pa.DataFrameSchema:
                 nullable=True,
             ),
         }
+    elif table == "category_overrides":
+        columns = {
+            "year": _column(
+                "Int64",
+                "Year of the goal tracking whose category is set (2024 or later)",
+                pa.Check.in_range(FIRST_STATUS_YEAR, YEAR_MAX),
+                nl="Jaar van de rapportage waarin de voortgang handmatig wordt vastgesteld, vier "
+                "cijfers (2024 of later).",
+                input="required",
+            ),
+            "target_id": _column(
+                "string",
+                "Target id from data/targets.csv, e.g. 'skaeve_huse'",
+                pa.Check.isin(list(_target_ids())),
+                nl="Welk doel: een id uit de doelenlijst (tabblad 'doelen'), bijv. skaeve_huse.",
+                input="required",
+            ),
+            "party": _column(
+                PartyDtype,
+                "One corporation of a target that binds each corporation; <NA> = every row of the target",
+                nl="Alleen bij een doel dat voor elke corporatie apart geldt (tabblad 'doelen', "
+                "kolom 'per partij'): de corporatie. Leeg = het doel als geheel (bij een doel per "
+                "corporatie: alle corporaties).",
+                input="optional",
+                nullable=True,
+            ),
+            "category": _column(
+                pd.CategoricalDtype(list(tracking.CATEGORIES)),
+                "Progress category set by hand: " + ", ".join(tracking.CATEGORIES),
+                nl="De voortgang die je vaststelt: "
+                + ", ".join(f"{labels.t(f'category.{c}')} ({c})" for c in tracking.CATEGORIES)
+                + ". De Nederlandse omschrijving of de code mag allebei.",
+                input="required",
+            ),
+            "justification": _column(
+                "string",
+                "Why the category is set by hand (required; shown in the report)",
+                nl="Waarom je de voortgang met de hand vaststelt, bijv. 'Locatie gevonden, bouw "
+                "start 2026'. Verplicht; het rapport toont deze toelichting onder de tabel.",
+                input="required",
+            ),
+            "source": _column(
+                "string",
+                "Where the decision comes from",
+                nl="Bron (bijv. 'monitoringsoverleg 12 maart 2026').",
+                input="optional",
+                nullable=True,
+            ),
+        }
     else:
         raise ValueError(f"unknown monitoring table {table!r}")
     return pa.DataFrameSchema(columns | _provenance_columns(), strict=True, ordered=True)
@@ -221,6 +274,15 @@ def input_indicators() -> list[str]:
 @cache
 def _agreement_ids() -> tuple[str, ...]:
     return tuple(load("agreements")["agreement_id"])
+
+
+@cache
+def _targets() -> pd.DataFrame:
+    return load("targets").set_index("target_id", drop=False)
+
+
+def _target_ids() -> tuple[str, ...]:
+    return tuple(_targets().index)
 
 
 @cache
@@ -593,7 +655,7 @@ def _year(value, first: int = YEAR_MIN) -> int:
     if not first <= year <= YEAR_MAX:
         hint = f"years run from {first} to {YEAR_MAX}: check the year"
         if first == FIRST_STATUS_YEAR:
-            hint = f"the agreements start in {first}; statuses run from {first} to {YEAR_MAX}"
+            hint = f"the agreements start in {first}; years run from {first} to {YEAR_MAX}"
         raise _Bad(f"year {year} is outside {first}-{YEAR_MAX}", hint)
     return year
 
@@ -743,6 +805,10 @@ _REQUIRED_HINTS = {
     "value": "fill in the figure, or clear the row (source and note too) if it is not known",
     "agreement_id": "fill in the agreement number (e.g. 2.10), or clear the row",
     "status": "choose a status: " + ", ".join(STATUS_CODES) + " (or their Dutch labels)",
+    "target_id": "fill in a target id (sheet 'doelen' or data/targets.csv), or clear the row",
+    "category": "choose a category: " + ", ".join(tracking.CATEGORIES) + " (or their Dutch labels)",
+    "justification": "say why the category is set by hand (e.g. 'Locatie gevonden, bouw start "
+    "2026'): a manual category needs a justification",
 }
 
 
@@ -1058,6 +1124,126 @@ def _check_statuses_together(records: list[dict], report) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Category overrides
+
+
+def _override_record(number, cells, numbers, report) -> dict | None:
+    read = _CellReader(number, cells, report)
+    record = {
+        "year": read("year", lambda v: _year(v, FIRST_STATUS_YEAR), required=True),
+        "target_id": read("target_id", _target_id, required=True),
+        "party": read("party", _override_party),
+        "category": read("category", _category, required=True),
+        "justification": read("justification", _text, required=True),
+        "source": read("source", _text),
+        "source_row": number,
+    }
+    target_id, party = record["target_id"], record["party"]
+    if target_id is not None and party is not None:
+        read.check("party", _check_override_party, party, target_id)
+    return None if read.bad else record
+
+
+def _target_id(value) -> str:
+    text = _text(value)
+    if text in _target_ids():
+        return text
+    guess = parties.suggest(text, _target_ids())
+    raise _Bad(
+        f"unknown target {text!r}",
+        (f"did you mean {guess!r}? " if guess else "")
+        + "use a target id from data/targets.csv (sheet 'doelen' of the template)",
+    )
+
+
+def _override_party(value) -> str:
+    text = _text(value)
+    try:
+        return parties.canonical(text)
+    except KeyError as exc:
+        message, _, hint = str(exc.args[0]).partition(" — ")
+        raise _Bad(message, hint or "use a party as the agreements write it") from None
+
+
+def _check_override_party(party: str, target_id: str) -> None:
+    members, per_party = tracking.target_parties(_targets().loc[target_id])
+    if party not in members:
+        raise _Bad(
+            f"{party!r} is not among the parties of target {target_id!r} ({', '.join(members)})",
+            f"choose one of {', '.join(members)}, or leave party empty for all of them"
+            if per_party
+            else "leave party empty: the target is tracked for its parties together",
+        )
+    if not per_party:
+        raise _Bad(
+            f"target {target_id!r} is tracked for {', '.join(members)} together, not per party",
+            "leave party empty",
+        )
+
+
+def _category_labels() -> dict[str, str]:
+    """Lower-case code, Dutch label or English label → category code."""
+    out = {}
+    for code in tracking.CATEGORIES:
+        out[code] = code
+        for lang in labels.LANGUAGES:
+            out[labels.t(f"category.{code}", lang).lower()] = code
+    return out
+
+
+def _category(value) -> str:
+    text = _text(value)
+    known = _category_labels()
+    if text.lower() in known:
+        return known[text.lower()]
+    choices = [labels.t(f"category.{c}") for c in tracking.CATEGORIES]
+    guess = parties.suggest(text, [*choices, *tracking.CATEGORIES])
+    listed = ", ".join(f"{labels.t(f'category.{c}')} ({c})" for c in tracking.CATEGORIES)
+    raise _Bad(
+        f"unknown category {text!r}",
+        (f"did you mean {guess!r}? " if guess else "") + f"choose one of: {listed}",
+    )
+
+
+def _override_frame(records: list[dict], path: Path) -> pd.DataFrame:
+    raw = pd.DataFrame(records, columns=[*input_columns("category_overrides"), "source_row"])
+    frame = pd.DataFrame(
+        {
+            "year": pd.array(raw["year"], dtype="Int64"),
+            "target_id": pd.array(raw["target_id"], dtype="string"),
+            "party": pd.Categorical(raw["party"], dtype=PartyDtype),
+            "category": pd.Categorical(raw["category"], categories=list(tracking.CATEGORIES)),
+            "justification": pd.array(raw["justification"], dtype="string"),
+            "source": pd.array(raw["source"], dtype="string"),
+            "source_file": pd.array([_display(path)] * len(raw), dtype="string"),
+            "source_row": pd.array(raw["source_row"], dtype="Int64"),
+        }
+    )
+    return schema("category_overrides").validate(frame)
+
+
+def _check_overrides_together(records: list[dict], report) -> None:
+    _check_duplicates(
+        records,
+        ("year", "target_id", "party"),
+        "category",
+        "the same year, target and party",
+        report,
+    )
+    for (year, target_id), group in _groups(records, ("year", "target_id")).items():
+        whole = [r for r in group if r["party"] is None]
+        for record in [r for r in group if r["party"] is not None] if whole else []:
+            report(
+                record["source_row"],
+                "party",
+                record["party"],
+                f"row {whole[0]['source_row']} already sets the category of {target_id!r} in {year} "
+                "for all its parties",
+                "give either one row with party empty or one row per party, not both",
+            )
+
+
+# ---------------------------------------------------------------------------------------------
 # Checking files and directories
 
 
@@ -1074,6 +1260,12 @@ _TABLE_RULES = {
         ("status", "explanation", "source"),
         _check_statuses_together,
         _status_frame,
+    ),
+    "category_overrides": (
+        _override_record,
+        ("category", "justification", "source"),
+        _check_overrides_together,
+        _override_frame,
     ),
 }
 
@@ -1102,6 +1294,8 @@ def _table_of(path: Path, columns: list[str] | None = None) -> str | None:
         return "realisations"
     if names & {"agreement_id", "status"}:
         return "agreement_status"
+    if names & {"target_id", "category", "justification"}:
+        return "category_overrides"
     return None
 
 
@@ -1121,7 +1315,8 @@ def _check_file(path: Path, table: str | None = None) -> _Checked:
             None,
             ", ".join(sheet.columns),
             "cannot tell which table this is",
-            "name the file realisations.csv / .xlsx or agreement_status.csv / .xlsx",
+            "name the file realisations.csv / .xlsx, agreement_status.csv / .xlsx or "
+            "category_overrides.csv / .xlsx",
         )
         return checked
     if not _check_header(sheet, checked):
@@ -1184,7 +1379,8 @@ def _check_rows(sheet: _Sheet, checked: _Checked) -> None:
         if record is not None:
             records.append(record)
     check_together(records, checked.report)
-    if not sheet.rows and not checked.problems:
+    must_have_rows = checked.table not in OPTIONAL_TABLES  # an empty optional table: none
+    if must_have_rows and not sheet.rows and not checked.problems:
         checked.report(
             2,
             None,
@@ -1192,7 +1388,7 @@ def _check_rows(sheet: _Sheet, checked: _Checked) -> None:
             "the file has a header but no rows",
             "fill in at least one row, or leave the file out",
         )
-    elif not records and not checked.problems:
+    elif must_have_rows and not records and not checked.problems:
         checked.report(
             checked.unfilled_rows[0],
             filled_columns[0],
@@ -1296,8 +1492,32 @@ def load_agreement_status(path_or_dir) -> pd.DataFrame:
     return _load(path_or_dir, "agreement_status")
 
 
-def load_monitoring(directory) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """(realisations, agreement_status) from a directory; None for a file that is absent."""
+def load_category_overrides(path_or_dir) -> pd.DataFrame:
+    """Categories set by hand, from a file or category_overrides.csv/.xlsx in a directory; validated.
+
+    Columns: year, target_id, party (<NA> = the whole target), category, justification, source,
+    source_file, source_row; for tracking.goal_tracking(..., overrides=...). A file without a
+    filled-in row gives an empty table.
+    """
+    return _load(path_or_dir, "category_overrides")
+
+
+class Monitoring(NamedTuple):
+    """The monitoring input of one directory; None for a table whose file is absent."""
+
+    realisations: pd.DataFrame | None
+    agreement_status: pd.DataFrame | None
+    category_overrides: pd.DataFrame | None
+
+
+NO_MONITORING = Monitoring(None, None, None)
+
+
+def load_monitoring(directory) -> Monitoring:
+    """(realisations, agreement_status, category_overrides) from a directory, each validated.
+
+    None for a file that is absent. Raises UserError listing every problem in every file.
+    """
     directory = Path(directory)
     if not directory.is_dir():
         raise UserError(
@@ -1308,7 +1528,7 @@ def load_monitoring(directory) -> tuple[pd.DataFrame | None, pd.DataFrame | None
         raise UserError(f"{_display(directory)}: no monitoring files; expected {_expected_names()}")
     checked = {table: _check_file(path, table) for table, path in files.items()}
     _raise_problems(problems + [p for c in checked.values() for p in c.problems])
-    return tuple(checked[t].frame if t in checked else None for t in TABLE_NAMES)
+    return Monitoring(*(checked[t].frame if t in checked else None for t in TABLE_NAMES))
 
 
 def is_fictitious(frame: pd.DataFrame | None) -> bool:
@@ -1349,9 +1569,15 @@ _NEED_NL = {
 
 
 def template_rows(table: str, year: int) -> list[dict]:
-    """The pre-filled rows of a template: what to fill in for `year`, value or status empty."""
+    """The pre-filled rows of a template: what to fill in for `year`, value or status empty.
+
+    category_overrides: one row per target, category and justification empty (a row left
+    empty is no override).
+    """
     if table == "agreement_status":
         return [{"year": year, "agreement_id": a} for a in _agreement_ids()]
+    if table == "category_overrides":
+        return [{"year": year, "target_id": t} for t in _target_ids()]
     registry, plans, rows = _registry(), _planned_projects(), []
     for info in registry[registry["is_input"]].itertuples():
         level = info.party_level
@@ -1401,7 +1627,17 @@ def _write_csv_template(path: Path, table: str, rows: list[dict]) -> None:
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
-_WIDTHS = {"indicator": 34, "party": 20, "project": 26, "source": 30, "note": 40, "explanation": 60}
+_WIDTHS = {
+    "indicator": 34,
+    "party": 20,
+    "project": 26,
+    "source": 30,
+    "note": 40,
+    "explanation": 60,
+    "target_id": 36,
+    "category": 30,
+    "justification": 60,
+}
 
 
 def _write_xlsx_template(path: Path, table: str, rows: list[dict], year: int) -> None:
@@ -1414,14 +1650,18 @@ def _write_xlsx_template(path: Path, table: str, rows: list[dict], year: int) ->
         sheet.column_dimensions[_letter(columns, name)].width = _WIDTHS.get(name, 12)
     lists = workbook.create_sheet("lijsten")
     lists.sheet_state = "hidden"
-    _add_year_validation(
-        sheet, columns, FIRST_STATUS_YEAR if table == "agreement_status" else YEAR_MIN
-    )
+    _add_year_validation(sheet, columns, YEAR_MIN if table == "realisations" else FIRST_STATUS_YEAR)
     if table == "realisations":
         _add_list(sheet, lists, 1, columns, "indicator", input_indicators())
         _add_list(sheet, lists, 2, columns, "party", [*CORPORATIONS, GEMEENTE])
         _add_value_validation(sheet, columns)
         _write_indicator_sheet(workbook.create_sheet("indicatoren"))
+    elif table == "category_overrides":
+        _add_list(sheet, lists, 1, columns, "target_id", list(_target_ids()))
+        categories = [labels.t(f"category.{c}") for c in tracking.CATEGORIES]
+        _add_list(sheet, lists, 2, columns, "category", categories)
+        _add_list(sheet, lists, 3, columns, "party", list(CORPORATIONS))
+        _write_target_sheet(workbook.create_sheet("doelen"))
     else:
         _add_list(sheet, lists, 1, columns, "agreement_id", list(_agreement_ids()))
         statuses = [labels.t(f"status.{c}") for c in STATUS_CODES]
@@ -1510,7 +1750,11 @@ def _write_explanation_sheet(sheet, table: str, year: int) -> None:
         if need:
             lines.append([name, _NEED_NL[need], column.metadata["nl"]])
     lines.append([])
-    if table == "agreement_status":
+    if table == "category_overrides":
+        lines.append(["voortgang", "code", "wanneer"])
+        lines += [[labels.t(f"category.{c}"), c, _CATEGORY_WHEN_NL[c]] for c in tracking.CATEGORIES]
+        lines += [[], *([rule] for rule in _OVERRIDE_RULES_NL)]
+    elif table == "agreement_status":
         lines.append(["status", "code", "wanneer"])
         lines += [[labels.t(f"status.{c}"), c, _STATUS_WHEN_NL[c]] for c in STATUS_CODES]
         lines.append(
@@ -1537,7 +1781,31 @@ def _write_explanation_sheet(sheet, table: str, year: int) -> None:
 _TEMPLATE_INTRO_NL = {
     "realisations": ("realisaties", "cijfer", "waarde"),
     "agreement_status": ("stand van zaken van de afspraken", "afspraak", "status"),
+    "category_overrides": (
+        "voortgang van doelen handmatig vaststellen",
+        "doel waarvan je de voortgang zelf vaststelt",
+        "voortgang en toelichting",
+    ),
 }
+
+_CATEGORY_WHEN_NL = {
+    "achieved": "Het doel is gehaald.",
+    "on_track": "Het tempo is voldoende om het doel op tijd te halen.",
+    "acceleration_needed": "Er is voortgang, maar het tempo moet omhoog.",
+    "limited_progress": "Er is weinig voortgang.",
+    "deterioration": "De situatie gaat achteruit.",
+    "no_data": "Er is geen betrouwbaar cijfer om de voortgang op te baseren.",
+}
+
+_OVERRIDE_RULES_NL = [
+    "De monitor berekent de voortgang zelf uit de realisaties. Vul hier alleen iets in als je die "
+    "berekende voortgang bewust vervangt, bijv. bij een procesafspraak zonder cijfer.",
+    "Elke rij vraagt een toelichting; het rapport markeert de voortgang als 'handmatig' en toont "
+    "de toelichting onder de tabel.",
+    "Partij: alleen bij een doel dat per corporatie geldt (tabblad 'doelen'); leeg = het hele doel.",
+    "Een rij zonder voortgang en toelichting telt niet mee. Geen handmatige voortgang? Laat het "
+    "bestand leeg of weg.",
+]
 
 _STATUS_WHEN_NL = {
     "not_started": "Er is nog niets gebeurd.",
@@ -1575,6 +1843,28 @@ def _write_indicator_sheet(sheet) -> None:
     )
     for letter, width in zip("ABCDEF", (34, 14, 24, 34, 11, 110), strict=True):
         sheet.column_dimensions[letter].width = width
+
+
+def _write_target_sheet(sheet) -> None:
+    rows = []
+    for target in _targets().itertuples():
+        members, per_party = tracking.target_parties(target)
+        rows.append(
+            [
+                target.target_id,
+                labels.t(f"report.target.{target.target_id}"),
+                ", ".join(members),
+                "ja" if per_party else "nee",
+                target.quote,
+            ]
+        )
+    _write_table(
+        sheet, ["target_id", "doel", "partijen", "per partij", "tekst in de afspraken"], rows
+    )
+    for letter, width in zip("ABCDE", (36, 44, 40, 10, 90), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=2):
+        row[4].alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _write_agreement_sheet(sheet) -> None:
@@ -1620,14 +1910,17 @@ def _cmd_template(args) -> int:
     for path in write_templates(Path(args.directory), args.year, force=args.force):
         print(path)
     print(
-        "Vul de XLSX-bestanden in (of de CSV-bestanden in csv/) en controleer ze met: afspraken validate"
+        "Vul de XLSX-bestanden in (of de CSV-bestanden in csv/) en controleer ze met: afspraken validate\n"
+        "category_overrides is alleen voor een voortgang die je met de hand vaststelt; laat het "
+        "anders leeg of haal het weg."
     )
     return 0
 
 
 def configure_cli(sub) -> None:
     parser = sub.add_parser(
-        "validate", help="check monitoring input files (realisations, agreement_status)"
+        "validate",
+        help="check monitoring input files (realisations, agreement_status, category_overrides)",
     )
     parser.add_argument(
         "paths", nargs="+", metavar="PATH", help="files, or directories holding them"

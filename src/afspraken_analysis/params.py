@@ -10,7 +10,7 @@ which raises :class:`~afspraken_analysis.errors.UserError` (stopping the papermi
 
 - papermill injected a name the parameters cell does not declare (a misspelling),
 - a value has the wrong type (``year="2025"``),
-- a value is not one of the valid choices (language, scenario, corporation, year range) or the
+- a value is not one of the valid choices (language, scenario, corporation, year ranges) or the
   monitoring directory does not exist,
 
 with a message that lists the valid choices. ``afspraken report`` validates the same values with
@@ -34,6 +34,10 @@ FIRST_YEAR, LAST_YEAR = 2024, 2030
 LANGUAGES = ("nl", "en")
 DEFAULT_SCENARIO = "afspraken"  # as in scenarios.DEFAULT_SCENARIO
 FALLBACK_SCENARIOS = (DEFAULT_SCENARIO,)  # used only without the scenarios module
+# The document gives the Woondeal's numbers but no start year: a parameter of the report
+# (as tracking.DEFAULT_WOONDEAL_START_YEAR and woondeal_start_year in data/scenarios.yml).
+DEFAULT_WOONDEAL_START_YEAR = 2022
+WOONDEAL_START_YEARS = (2015, 2030)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,11 @@ SPECS: dict[str, Spec] = {
     "scenario": Spec(str, "scenario name from data/scenarios.yml"),
     "lang": Spec(str, "language of every text: nl or en"),
     "corporation": Spec(str, "one housing corporation; empty: all"),
+    "woondeal_start_year": Spec(
+        int,
+        f"first year the Woondeal counts (the document gives none), "
+        f"{WOONDEAL_START_YEARS[0]}-{WOONDEAL_START_YEARS[1]}",
+    ),
     "output_dir": Spec(str, "where figures/ and tables/ are written; empty: nothing is written"),
 }
 
@@ -62,6 +71,7 @@ class Params:
     scenario: str = DEFAULT_SCENARIO
     lang: str = "nl"
     corporation: str | None = None
+    woondeal_start_year: int = DEFAULT_WOONDEAL_START_YEAR
     output_dir: Path | None = None
 
     @property
@@ -125,6 +135,14 @@ def _check_value(name: str, value, problems: list[str]):
         return None
     if name == "year" and not FIRST_YEAR <= value <= LAST_YEAR:
         problems.append(f"year {value} is outside the agreements' horizon {FIRST_YEAR}-{LAST_YEAR}")
+    elif name == "woondeal_start_year" and not (
+        WOONDEAL_START_YEARS[0] <= value <= WOONDEAL_START_YEARS[1]
+    ):
+        first, last = WOONDEAL_START_YEARS
+        problems.append(
+            f"woondeal_start_year {value} is outside {first}-{last} (the Woondeal runs to 2030; "
+            f"the document gives no start year, the default is {DEFAULT_WOONDEAL_START_YEAR})"
+        )
     elif name == "lang" and value not in LANGUAGES:
         problems.append(f"unknown language {value!r}; choose one of {_choices(LANGUAGES)}")
     elif name == "scenario" and value not in (names := scenario_names()):

@@ -229,7 +229,9 @@ def _csv_frame(data: pd.DataFrame) -> pd.DataFrame:
     out = data.copy()
     for column in out.columns:
         if out[column].map(lambda v: isinstance(v, list)).any():
-            out[column] = out[column].map(lambda v: "; ".join(v) if isinstance(v, list) else v)
+            out[column] = out[column].map(
+                lambda v: "; ".join(map(str, v)) if isinstance(v, list) else v
+            )
     return out
 
 
@@ -272,17 +274,21 @@ ANNEX_TABLES = {
 
 
 def load_monitoring(p):
-    """(realisations, agreement_status) from the monitoring directory; (None, None) without one."""
-    if p.monitoring is None:
-        return None, None
-    try:
-        from .monitoring import load_monitoring as load
-    except ImportError:
-        raise UserError(
-            "--monitoring needs the monitoring module (afspraken_analysis.monitoring), "
-            "which is not installed in this version"
-        ) from None
-    return load(p.monitoring)
+    """(realisations, agreement_status, category_overrides) from the monitoring directory, as
+    monitoring.load_monitoring gives them; all None without a directory."""
+    from .monitoring import NO_MONITORING
+    from .monitoring import load_monitoring as load
+
+    return NO_MONITORING if p.monitoring is None else load(p.monitoring)
+
+
+def scenario_for(p, name: str | None = None):
+    """A scenario (default: the chosen one) with the report's Woondeal start year."""
+    from . import scenarios
+
+    return scenarios.scenario(
+        name or p.scenario, overrides={"woondeal_start_year": p.woondeal_start_year}
+    )
 
 
 def _lines(table_name: str, query=None) -> str:
@@ -393,11 +399,14 @@ def actual_text(row, lang: str) -> str:
 def summary_targets(tracking_df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One row per target: theme, name, target in words, actual, and its progress category.
 
-    A target that binds each corporation takes the least favourable category of its rows.
+    A target that binds each corporation takes the least favourable category of its rows. A
+    category set by hand carries the numbers of its notes (override_numbers, see override_notes)
+    and `category_html` shows the chip with the mark.
     """
     from .data import load
 
     targets = load("targets").assign(theme_id=lambda d: theme_of(d))
+    numbers = override_numbers(tracking_df)
     rows = []
     for target_id, group in tracking_df.groupby("target_id", sort=False):
         target = targets.set_index("target_id").loc[target_id]
@@ -405,6 +414,8 @@ def summary_targets(tracking_df: pd.DataFrame, lang: str) -> pd.DataFrame:
         category = next(c for c in CATEGORY_ORDER if c in present)
         first = group.iloc[0]
         single = len(group) == 1
+        by_hand = group["is_override"] & (group["category"].astype(str) == category)
+        notes = [int(n) for n in numbers[by_hand[by_hand].index]]
         rows.append(
             {
                 "theme_id": int(target["theme_id"]),
@@ -418,9 +429,55 @@ def summary_targets(tracking_df: pd.DataFrame, lang: str) -> pd.DataFrame:
                 else labels.t("report.per_corporation", lang),
                 "category": category,
                 "category_text": labels.t(f"category.{category}", lang),
+                "is_override": bool(notes),
+                "override_numbers": notes,
+                "category_html": category_html(category, notes, lang),
             }
         )
     return pd.DataFrame(rows).sort_values(["theme_id"], kind="stable", ignore_index=True)
+
+
+def override_numbers(tracking_df: pd.DataFrame) -> pd.Series:
+    """The note number (1, 2, ...) of each tracking row whose category was set by hand."""
+    flags = tracking_df["is_override"].astype(bool)
+    numbers = pd.Series(pd.NA, index=tracking_df.index, dtype="Int64")
+    numbers[flags] = range(1, int(flags.sum()) + 1)
+    return numbers
+
+
+def category_html(category: str, notes: list[int], lang: str) -> str:
+    """A category chip; when set by hand, followed by the mark and the numbers of its notes."""
+    chip = _cell(category, "category", lang)
+    if not notes:
+        return chip
+    mark = html.escape(labels.t("report.override_mark", lang))
+    return f'{chip} <span class="override-mark">{mark} ({", ".join(map(str, notes))})</span>'
+
+
+def override_notes(tracking_df: pd.DataFrame, shown: pd.DataFrame, lang: str) -> Html:
+    """The notes under a table for the categories set by hand that `shown` marks: which target,
+    the category the monitor computed, the justification and the row of the input file."""
+    numbers = override_numbers(tracking_df)
+    wanted = {n for notes in shown["override_numbers"] for n in notes}
+    parts = []
+    for index, row in tracking_df[tracking_df["is_override"].astype(bool)].iterrows():
+        if int(numbers[index]) not in wanted:
+            continue
+        target = label_or(f"report.target.{row['target_id']}", lang, row["target_id"])
+        if pd.notna(row["party"]):
+            target += f" ({row['party']})"
+        computed = row["computed_category"]
+        source = row["override_source"]
+        text = labels.t(
+            "report.override_note",
+            lang,
+            n=int(numbers[index]),
+            target=target,
+            computed=labels.t(f"category.{computed if pd.notna(computed) else 'no_data'}", lang),
+            reason=row["override_reason"],
+        ) + (f" ({source})" if pd.notna(source) else "")
+        parts.append(f"<p>{html.escape(text)}</p>")
+    return Html(f'<div class="override-notes">{"".join(parts)}</div>' if parts else "")
 
 
 def status_chips(rollup: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -509,8 +566,9 @@ def share_trajectory(p, realisations, runs: int = 2000, seed: int = 20231214):
     from .tracking import social_rent_share
 
     realised = social_rent_share(realisations)[["year", "share_pct"]].astype({"year": "int64"})
-    projection = scenarios.project(p.scenario, realisations=realisations)
-    fan = scenarios.monte_carlo(p.scenario, runs=runs, seed=seed, realisations=realisations)
+    model = scenarios.resolve(scenario_for(p), realisations=realisations)
+    projection = scenarios.project(model)
+    fan = scenarios.monte_carlo(model, runs=runs, seed=seed)
     out = pd.DataFrame({"year": projection["year"].astype("int64")})
     out = out.merge(realised, on="year", how="left")
     out["projection_pct"] = projection["social_rent_share_pct"].to_numpy()
@@ -531,8 +589,9 @@ def scenario_comparison(p, realisations, runs: int = 2000, seed: int = 20231214)
     rows = []
     catalogue = scenarios.list_scenarios().set_index("name")["description"]
     for name in scenarios.scenario_names():
-        projection = scenarios.project(name, realisations=realisations)
-        fan = scenarios.monte_carlo(name, runs=runs, seed=seed, realisations=realisations)
+        model = scenarios.resolve(scenario_for(p, name), realisations=realisations)
+        projection = scenarios.project(model)
+        fan = scenarios.monte_carlo(model, runs=runs, seed=seed)
         end, mc = projection.iloc[-1], fan.iloc[-1]
         rows.append(
             {
@@ -559,7 +618,7 @@ def scenario_lines(p, realisations) -> pd.DataFrame:
 
     frames = []
     for name in scenarios.scenario_names():
-        projection = scenarios.project(name, realisations=realisations)
+        projection = scenarios.project(scenario_for(p, name), realisations=realisations)
         frames.append(
             pd.DataFrame(
                 {
@@ -675,6 +734,13 @@ def tracking_table(goals: pd.DataFrame, lang: str) -> pd.DataFrame:
         for s, e in zip(df["start_year"], df["end_year"], strict=True)
     ]
     df["actual_text"] = [actual_text(row, lang) for _, row in df.iterrows()]
+    df["override_numbers"] = [
+        [int(n)] if pd.notna(n) else [] for n in override_numbers(goals).reindex(df.index)
+    ]
+    df["category_html"] = [
+        category_html(str(c), notes, lang)
+        for c, notes in zip(df["category"], df["override_numbers"], strict=True)
+    ]
     df["gap_text"] = [
         "–"
         if pd.isna(row["gap"])
@@ -809,7 +875,8 @@ def scenario_assumptions(p, realisations) -> list[str]:
     from . import caveats, scenarios
     from .baseline import base_stocks
 
-    model = scenarios.resolve(p.scenario, realisations=realisations)
+    chosen = scenario_for(p)
+    model = scenarios.resolve(chosen, realisations=realisations)
     base = base_stocks()
     first = model.base_year + 1
     lang = p.lang
@@ -831,6 +898,14 @@ def scenario_assumptions(p, realisations) -> list[str]:
         ),
         labels.t(
             "report.assume.total", lang, flow=_flow_text(f["additions_total_per_year"], first, lang)
+        ),
+        labels.t(
+            "report.assume.woondeal",
+            lang,
+            total=labels.fmt_number(chosen.parameters["woondeal_homes_total"], lang),
+            social=labels.fmt_number(chosen.parameters["woondeal_homes_social"], lang),
+            start=chosen.parameters["woondeal_start_year"],
+            end=chosen.parameters["woondeal_end_year"],
         ),
         labels.t(
             "report.assume.other",
@@ -1371,7 +1446,24 @@ def data_basis(p: params.Params, lang: str) -> list[str]:
         )
     if SCENARIOS_FILE.exists():
         basis.append(labels.t("report.basis.scenarios", lang, scenario=p.scenario))
+    basis.append(woondeal_text(p, "report.basis.woondeal"))
     return basis
+
+
+def woondeal_text(p, key: str) -> str:
+    """A sentence on the Woondeal period the report counts (its start year is a parameter)."""
+    from .data import load
+
+    targets = load("targets").set_index("target_id")
+    homes, social = targets.loc["woondeal_homes"], targets.loc["woondeal_social_homes"]
+    return labels.t(
+        key,
+        p.lang,
+        total=labels.fmt_number(homes["value_low"], p.lang),
+        social=labels.fmt_number(social["value_low"], p.lang),
+        start=p.woondeal_start_year,
+        end=int(social["end_year"]),
+    )
 
 
 def data_date(p: params.Params) -> str:
@@ -1474,6 +1566,7 @@ def build_report(
         "scenario": p.scenario,
         "lang": p.lang,
         "corporation": p.corporation or "",
+        "woondeal_start_year": p.woondeal_start_year,
         "output_dir": str(build),
     }
     per_notebook = {
@@ -1530,6 +1623,7 @@ def _cmd_report(args) -> int:
         "scenario": args.scenario,
         "lang": args.lang,
         "corporation": args.corporation,
+        "woondeal_start_year": args.woondeal_start_year,
     }
     p = resolve_parameters(cli, Path(args.params) if args.params else None, declared)
     out = Path(args.out) if args.out else OUTPUTS_DIR / str(p.year)
@@ -1557,6 +1651,14 @@ def configure_cli(sub) -> None:
     parser.add_argument("--scenario", metavar="NAME", help="scenario from data/scenarios.yml")
     parser.add_argument("--lang", choices=params.LANGUAGES, help="language (default nl)")
     parser.add_argument("--corporation", metavar="NAME", help="only this corporation")
+    parser.add_argument(
+        "--woondeal-start-year",
+        type=int,
+        metavar="YEAR",
+        help=f"first year the Woondeal counts, {params.WOONDEAL_START_YEARS[0]}-"
+        f"{params.WOONDEAL_START_YEARS[1]} (the document gives none; default "
+        f"{params.DEFAULT_WOONDEAL_START_YEAR})",
+    )
     parser.add_argument("--params", metavar="FILE.yml", help="parameters from a YAML file")
     parser.add_argument("--out", metavar="DIR", help="output directory (default outputs/<year>)")
     parser.add_argument("--quiet", action="store_true", help="no progress display")

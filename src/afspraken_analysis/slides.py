@@ -282,6 +282,13 @@ def _summary_slide(deck: Deck, build: Path, p) -> None:
         )
 
 
+def _category_text(deck: Deck, category: str, is_override) -> str:
+    """A category in words; '(handmatig)' when it was set by hand (category_overrides)."""
+    text = deck.t(f"category.{category}")
+    by_hand = is_override is not None and pd.notna(is_override) and bool(is_override)
+    return f"{text} ({deck.t('report.override_mark')})" if by_hand else text
+
+
 def _key_targets_slide(deck: Deck, build: Path, p) -> None:
     targets = _read(build, "tables", "samenvatting_doelen")
     if targets is None:
@@ -298,7 +305,7 @@ def _key_targets_slide(deck: Deck, build: Path, p) -> None:
                 row["target"],
                 row["target_value"],
                 row["actual_text"],
-                deck.t(f"category.{row['category']}"),
+                _category_text(deck, row["category"], row.get("is_override")),
             ]
         )
         fills.append(
@@ -552,7 +559,8 @@ def _attention_slide(deck: Deck, build: Path, p) -> None:
     items = []
     if targets is not None:
         for r in targets[targets["category"].isin(ATTENTION_CATEGORIES)].itertuples():
-            items.append(f"{r.target}: {r.target_value}; {deck.t('category.' + r.category)}")
+            category = _category_text(deck, r.category, getattr(r, "is_override", False))
+            items.append(f"{r.target}: {r.target_value}; {category}")
     if status is not None:
         for r in status[status["status"].isin(ATTENTION_STATUSES)].itertuples():
             explanation = "" if pd.isna(r.explanation) else f" – {r.explanation}"

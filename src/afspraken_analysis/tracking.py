@@ -61,7 +61,9 @@ TRACKING_COLUMNS = [
     "ratio",
     "category",
     "is_override",
+    "computed_category",
     "override_reason",
+    "override_source",
     "missing",
     "source",
     "note",
@@ -74,6 +76,13 @@ def _members(names: list[str]) -> list[str]:
     for name in names:
         out.extend(groups.get(name.lower(), [name]))
     return list(dict.fromkeys(out))
+
+
+def target_parties(target) -> tuple[list[str], bool]:
+    """A target's parties (group words such as 'corporaties' resolved to their members), and
+    whether each of them has its own tracking row (scope 'corporation') rather than one row for
+    all of them together."""
+    return _members(target.parties), target.scope == "corporation"
 
 
 def _values(realisations: pd.DataFrame | None, indicator: str) -> pd.DataFrame:
@@ -287,14 +296,18 @@ def goal_tracking(
     overrides: pd.DataFrame | None = None,
     targets: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per target (per corporation for targets that bind each corporation) at `year`."""
+    """One row per target (per corporation for targets that bind each corporation) at `year`.
+
+    `woondeal_start_year`: the first year the Woondeal targets count (the document gives none).
+    `overrides`: categories set by hand (see apply_overrides); rows for other years are ignored.
+    """
     targets = load("targets") if targets is None else targets
     rows = []
     for target in targets.itertuples(index=False):
-        members = _members(target.parties)
+        members, per_party = target_parties(target)
         if target.scope == "municipality":
             groups = [(pd.NA, None)]
-        elif target.scope == "corporation":
+        elif per_party:
             groups = [(p, [p]) for p in members]
         else:
             groups = [(pd.NA, members)]
@@ -318,7 +331,9 @@ def goal_tracking(
                     "year": year,
                     **judged,
                     "is_override": False,
+                    "computed_category": pd.NA,
                     "override_reason": pd.NA,
+                    "override_source": pd.NA,
                     "source": f"{target.source_section} (regel {target.source_lines})",
                     "note": target.note,
                 }
@@ -337,6 +352,10 @@ def goal_tracking(
             "target_low": "Float64",
             "target_high": "Float64",
             "party": "string",
+            "is_override": "bool",
+            "computed_category": "string",
+            "override_reason": "string",
+            "override_source": "string",
         }
     )
     df["category"] = pd.Categorical(df["category"], categories=CATEGORIES)
@@ -346,12 +365,25 @@ def goal_tracking(
 def apply_overrides(tracking: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFrame:
     """Replace categories by hand: columns target_id, year, category, justification (required).
 
-    An optional `party` column selects one corporation's row of a per-corporation target.
+    An optional `party` column selects one corporation's row of a per-corporation target; without
+    it every row of the target is set. Only rows for a year the tracking holds are applied (goal
+    tracking is for one year). A row set by hand keeps the category the monitor computed in
+    `computed_category`. With `source_file` and `source_row` (as monitoring.load_monitoring gives
+    them) messages and `override_source` ('file:row') name the row of the input file.
     """
     out = tracking.copy()
+    for column in ("computed_category", "override_reason", "override_source"):
+        if column not in out:
+            out[column] = pd.Series(pd.NA, index=out.index, dtype="string")
+    if "is_override" not in out:
+        out["is_override"] = False
+    years = set(out["year"].dropna().astype(int))
     for i, o in enumerate(overrides.itertuples(index=False), start=2):
-        where = f"overrides, row {i}"
-        if o.category not in CATEGORIES:
+        source_file, source_row = getattr(o, "source_file", None), getattr(o, "source_row", None)
+        row = int(source_row) if pd.notna(source_row) else i
+        where = f"{source_file if isinstance(source_file, str) else 'overrides'}, row {row}"
+        category = str(o.category)
+        if category not in CATEGORIES:
             raise UserError(
                 f"{where}, column 'category': {o.category!r} is not a category; choose one of {', '.join(CATEGORIES)}"
             )
@@ -359,18 +391,27 @@ def apply_overrides(tracking: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataF
             raise UserError(
                 f"{where}, column 'justification': a manual category needs a justification"
             )
+        if int(o.year) not in years:
+            continue
         mask = (out["target_id"] == o.target_id) & (out["year"] == int(o.year))
         party = getattr(o, "party", None)
         if isinstance(party, str) and party:
             mask &= out["party"] == party
+        mask = mask.fillna(False).astype(bool)
         if not mask.any():
             known = ", ".join(sorted(set(out["target_id"])))
             raise UserError(
-                f"{where}, column 'target_id': no tracking row for {o.target_id!r} in {o.year}; known targets: {known}"
+                f"{where}, column 'target_id': no tracking row for {o.target_id!r}"
+                + (f" ({party})" if isinstance(party, str) and party else "")
+                + f" in {o.year}; known targets: {known}"
             )
-        out.loc[mask, "category"] = o.category
+        computed = out.loc[mask, "category"].astype("string")
+        out.loc[mask, "computed_category"] = out.loc[mask, "computed_category"].fillna(computed)
+        out.loc[mask, "category"] = category
         out.loc[mask, "is_override"] = True
         out.loc[mask, "override_reason"] = o.justification.strip()
+        if isinstance(source_file, str):
+            out.loc[mask, "override_source"] = f"{source_file}:{row}"
     return out
 
 
