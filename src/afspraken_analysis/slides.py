@@ -21,7 +21,7 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from . import labels, plots
+from . import labels, plots, tracking
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
@@ -215,14 +215,7 @@ def _summary_slide(deck: Deck, build: Path, p) -> None:
     slide = deck.slide(deck.t("slides.summary", year=p.year), deck.t("slides.source.summary"))
     if targets is not None:
         counts = targets["category"].value_counts()
-        order = [
-            "achieved",
-            "on_track",
-            "acceleration_needed",
-            "limited_progress",
-            "deterioration",
-            "no_data",
-        ]
+        order = tracking.CATEGORIES
         rows = [[deck.t(f"category.{c}"), int(counts.get(c, 0))] for c in order]
         fills = [[_rgb(plots.CATEGORY_COLOURS[c], 0.35), None] for c in order]
         deck.text(
@@ -605,7 +598,8 @@ def _assumptions_slide(deck: Deck, build: Path, p) -> None:
         return
     slide = deck.slide(deck.t("slides.assumptions"), deck.t("slides.source.scenarios"))
     items = list(notes["text"])
-    deck.bullets(slide, items[:9], size=13 if len(items) > 6 else 15)
+    # every assumption stays on the slide: the font shrinks with their number
+    deck.bullets(slide, items, size=15 if len(items) <= 6 else 13 if len(items) <= 9 else 11)
 
 
 def _sources_slide(deck: Deck, p) -> None:
