@@ -100,6 +100,28 @@ report.section(labels.t("report.h.what_it_takes", p.lang), "wat-is-nodig") + rep
 )
 
 # %%
+report.section(labels.t("report.h.baseline", p.lang), "startwaarden") + report.table(
+    p,
+    "startwaarden",
+    report.baseline_table(p.lang),
+    columns={
+        "item": labels.t("report.col.item", p.lang),
+        "party": labels.t("report.col.party", p.lang),
+        "date": labels.t("report.col.date", p.lang),
+        "value": labels.t("report.col.value", p.lang),
+        "interval": labels.t("report.col.interval", p.lang),
+        "quality": labels.t("report.col.quality", p.lang),
+        "serves": labels.t("report.col.serves", p.lang),
+    },
+    target="serves",
+    formats={"value": "int", "quality": "quality"},
+    title=labels.t("report.t.baseline", p.lang),
+    source=labels.t("report.source.baseline", p.lang),
+    caveats=caveats.for_keys("baseline", lang=p.lang),
+    css_class="compact",
+)
+
+# %%
 report.section(labels.t("report.h.assumptions", p.lang), "aannames") + report.note_list(
     p, "aannames", assumptions
 )

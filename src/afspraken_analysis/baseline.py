@@ -115,7 +115,7 @@ def baseline_stock() -> pd.DataFrame:
         {
             "item": "corporation_stock",
             "party": "Ons Huis",
-            "date": "2018 (approx.)",
+            "date": "2018",
             "value": float(ONS_HUIS_STOCK),
             "low": None,
             "high": None,

@@ -137,7 +137,7 @@ def _cell(value, fmt: str, lang: str) -> str:
         return labels.fmt_pct(value, lang, 0)
     if fmt == "html":
         return "" if value is None or value != value else str(value)
-    if fmt in ("category", "status"):
+    if fmt in ("category", "status", "quality"):
         if value is None or value != value:
             value = "no_data" if fmt == "category" else "no_information"
         text = labels.t(f"{fmt}.{value}", lang)
@@ -809,6 +809,36 @@ def corporation_table(progress: pd.DataFrame, corporation: str, lang: str) -> pd
             }
         )
     return pd.DataFrame(rows)
+
+
+BASELINE_SERVES = {
+    "dwellings_total": "social_rent_share_pct",
+    "inhabitants": "inhabitants",
+    "corporation_stock": "scenario",
+}
+
+
+def baseline_table(lang: str) -> pd.DataFrame:
+    """The baseline figures with date, value (interval), quality and the target each one feeds."""
+    from .baseline import baseline_stock
+
+    df = baseline_stock()
+    interval = [
+        f"{labels.fmt_number(lo, lang)}–{labels.fmt_number(hi, lang)}" if pd.notna(lo) else "–"
+        for lo, hi in zip(df["low"], df["high"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "item": [labels.t(f"report.baseline.item.{i}", lang) for i in df["item"]],
+            "party": df["party"],
+            "date": df["date"],
+            "value": df["value"],
+            "interval": interval,
+            "quality": df["quality"],
+            "serves": [labels.t(f"report.baseline.serves.{i}", lang) for i in df["item"]],
+            "source": df["source"],  # the methods stand in the caveats under the table
+        }
+    )
 
 
 def corporation_text(corporation: str, rollup: pd.DataFrame, lang: str) -> str:
