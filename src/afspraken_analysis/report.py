@@ -1111,13 +1111,23 @@ class NotebookFailure(Exception):
     evalue: str
 
 
-def start_kernel():
-    """Start a python3 kernel of this environment ahead of its notebook; returns its manager."""
+def start_kernel(attempts: int = 3):
+    """Start a python3 kernel of this environment ahead of its notebook; returns its manager.
+
+    A start that fails (a port taken meanwhile, a slow machine) is retried before giving up.
+    """
     from jupyter_client.manager import KernelManager
 
-    km = KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel(cwd=str(ROOT), extra_arguments=KERNEL_ARGUMENTS)
-    return km
+    for attempt in range(1, attempts + 1):
+        km = KernelManager(kernel_name=KERNEL_NAME)
+        try:
+            km.start_kernel(cwd=str(ROOT), extra_arguments=KERNEL_ARGUMENTS)
+            return km
+        except (RuntimeError, OSError, TimeoutError):
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
+            if attempt == attempts:
+                raise
 
 
 def run_notebook(source: Path, output: Path, parameters: dict, km=None) -> None:
