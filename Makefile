@@ -1,6 +1,7 @@
 # afspraken-analysis: `make help` lists the targets.
 YEAR ?= 2025
-UV ?= uv
+# uv from PATH, or as a module of the python3 that scripts/setup.sh installed it into
+UV ?= $(shell command -v uv >/dev/null 2>&1 && echo uv || echo python3 -m uv)
 
 .PHONY: help setup report export test lint format docs clean
 

@@ -17,8 +17,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+UV=(uv)
 if ! command -v uv >/dev/null; then
-  echo "Installing uv"
-  python3 -m pip install --quiet --disable-pip-version-check uv
+  if ! python3 -m uv --version >/dev/null 2>&1; then
+    echo "Installing uv"
+    python3 -m pip install --quiet --disable-pip-version-check uv
+  fi
+  UV=(python3 -m uv)
 fi
-uv sync --locked --quiet
+"${UV[@]}" sync --locked --quiet
