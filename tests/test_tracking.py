@@ -373,3 +373,103 @@ def test_vsw_share_needs_the_municipal_total_of_all_builders():
     assert (
         result["ratio"] == pytest.approx(80 / 85) and result["category"] == "acceleration_needed"
     )  # 0.94
+
+
+def test_a_row_without_party_never_stands_in_for_one_corporation():
+    rows = [
+        (2025, "free_allocation_room_pct", None, 9),
+        (2025, "free_allocation_room_pct", "Veluwonen", 20),
+    ]
+    result = tracking.goal_tracking(
+        2025, realisations(rows), targets=target("free_allocation_room")
+    )
+    assert (result["category"] == "no_data").all() and result["actual"].isna().all()
+
+
+def test_a_municipal_new_builds_total_does_not_fill_in_for_a_missing_corporation():
+    # Veluwonen does not report 2024; the municipal 400 includes other builders
+    rows = [
+        (2024, "social_new_builds", c, 112)
+        for c in ["De Goede Woning", "de Woonmensen", "Ons Huis"]
+    ]
+    rows += [
+        (2025, "social_new_builds", c, 50)
+        for c in ["De Goede Woning", "de Woonmensen", "Ons Huis", "Veluwonen"]
+    ]
+    rows += [(2024, "social_new_builds", None, 400)]
+    result = row_of(
+        tracking.goal_tracking(
+            2025, realisations(rows), targets=target("social_new_builds_2024_2025")
+        ),
+        "social_new_builds_2024_2025",
+    )
+    assert result["category"] == "no_data" and result["missing"] == "2024"
+
+
+def test_the_municipal_figure_is_never_a_sum_of_whoever_reported():
+    rows = [
+        (2024, "social_new_builds", "Ons Huis", 90),
+        (2024, "social_new_builds", "De Goede Woning", 60),
+        (2025, "social_new_builds", None, 220),
+    ]
+    result = row_of(
+        tracking.goal_tracking(
+            2025,
+            realisations(rows),
+            targets=target("woondeal_social_homes"),
+            woondeal_start_year=2024,
+        ),
+        "woondeal_social_homes",
+    )
+    assert result["category"] == "no_data" and result["missing"] == "2024"
+
+
+def test_woondeal_homes_count_to_2030():
+    rows = [(y, "dwellings_total", None, 75_659 + 1000 * (y - 2023)) for y in range(2021, 2026)]
+    result = row_of(
+        tracking.goal_tracking(2025, realisations(rows), targets=target("woondeal_homes")),
+        "woondeal_homes",
+    )
+    assert result["actual"] == 4 * 1000  # 2022-2025: the CBS stock stands for 2023 as given
+    assert result["end_year"] == 2030
+    assert result["ratio"] == pytest.approx(1000 / (8883 / 9)) and result["category"] == "on_track"
+
+
+def test_a_goal_of_zero_is_judged_on_linear_paces():
+    rows = [
+        (2024, "involuntary_homeless_persons", None, 200),
+        (2025, "involuntary_homeless_persons", None, 150),
+    ]
+    result = row_of(
+        tracking.goal_tracking(
+            2025, realisations(rows), targets=target("involuntary_homelessness")
+        ),
+        "involuntary_homelessness",
+    )
+    # achieved -50 a year; required (0 - 200) / (2030 - 2024) = -33.3 a year
+    assert result["ratio"] == pytest.approx(50 / (200 / 6)) and result["category"] == "on_track"
+
+
+def test_a_share_falling_below_the_floor_is_deterioration():
+    rows = [(2024, "social_rent_stock", c, 4000) for c in CORPORATIONS] + [
+        (2025, "social_rent_stock", c, 3900) for c in CORPORATIONS
+    ]
+    rows += [(2024, "dwellings_total", None, 76_000), (2025, "dwellings_total", None, 79_000)]
+    result = row_of(
+        tracking.goal_tracking(2025, realisations(rows), targets=target("social_rent_share_floor")),
+        "social_rent_share_floor",
+    )
+    assert result["actual"] == pytest.approx(19_500 / 79_000 * 100)  # 24.7 %, below 25 %
+    assert result["category"] == "deterioration"
+
+
+def test_annex_tables_hold_only_the_annex_years():
+    rows = [
+        (2023, "retrofits_label_b", "Veluwonen", 40),
+        (2024, "retrofits_label_b", "Veluwonen", 28),
+        (2026, "retrofits_label_b", "Veluwonen", 600),
+    ]
+    progress = tracking.annex_progress(realisations(rows), 2026)
+    veluwonen = progress[(progress["annex"] == 3) & (progress["corporation"] == "Veluwonen")]
+    assert list(veluwonen["year"]) == [2024, 2025]
+    assert veluwonen["realised"].sum() == 28

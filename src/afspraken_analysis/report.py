@@ -298,7 +298,9 @@ def _lines(table_name: str, query=None) -> str:
     if query is not None:
         df = df[query(df)]
     numbers = [int(x) for v in df["source_lines"] for x in str(v).split("-")]
-    return f"{min(numbers)}-{max(numbers)}" if numbers else ""
+    if not numbers:
+        return ""
+    return f"{min(numbers)}-{max(numbers)}" if min(numbers) != max(numbers) else str(min(numbers))
 
 
 def monitoring_source(p) -> str:

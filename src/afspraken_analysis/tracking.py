@@ -32,6 +32,10 @@ TOLERANCE = {"circa": 0.05, "ongeveer": 0.05}
 AGREEMENT_PERIOD = (2024, 2025)
 DEFAULT_WOONDEAL_START_YEAR = 2022
 NO_INFORMATION = "no_information"
+DEFAULT_WOONDEAL_END_YEAR = 2030  # 'Waar staan we in 2030?'; the document gives no period
+# indicators where a row without party (the whole municipality) includes builders other than
+# the corporations, so it cannot stand in for the corporations' total
+BUILT_BY_OTHERS_TOO = {"social_new_builds", "mid_rent_new_builds"}
 
 # Target indicators computed from input indicators; the rest are input indicators themselves.
 DERIVED = {
@@ -97,26 +101,30 @@ def yearly(
 ) -> pd.Series:
     """Yearly totals of an indicator for a set of parties (None: the whole municipality).
 
-    For the municipality, a row without party is the municipal figure; where a year has none, the
-    sum over all parties is used. For parties, every named party must report for a year to count
-    (so a total is never silently short); otherwise a row without party for that year is used.
+    For the municipality, only a row without party counts (a sum over whichever parties reported
+    could be short). For parties, every named party must report for a year to count (so a total is
+    never silently short). A row without party stands in for all corporations together only where
+    the parties are all corporations and only corporations deliver the indicator (Housing First
+    homes, say); never for one corporation, and never for new builds, which others build too.
     """
     rows = _values(realisations, indicator)
     if rows.empty:
         return pd.Series(dtype="Float64", name=indicator)
+    overall = rows[rows["party"].isna()].groupby("year")["value"].sum()
     if parties is None:
-        municipal = rows[rows["party"].isna()].groupby("year")["value"].sum()
-        by_party = rows[rows["party"].notna()].groupby("year")["value"].sum()
-        return _by_year(municipal.combine_first(by_party))
+        return _by_year(overall)
     named = rows[rows["party"].isin(parties)]
     per_party = named.groupby(["year", "party"])["value"].sum().reset_index()
     complete = per_party.groupby("year")["party"].nunique() == len(parties)
     totals = per_party.groupby("year")["value"].sum()
     totals = totals[complete.reindex(totals.index, fill_value=False)]
-    # a row without party is the total for the municipality; for indicators only corporations
-    # report (Housing First homes, say) it stands for all of them together
-    overall = rows[rows["party"].isna()].groupby("year")["value"].sum()
-    return _by_year(totals.combine_first(overall))
+    if set(parties) == set(_corporations()) and indicator not in BUILT_BY_OTHERS_TOO:
+        totals = totals.combine_first(overall)
+    return _by_year(totals)
+
+
+def _corporations() -> list[str]:
+    return list(load("parties").query("kind == 'corporation'")["party"])
 
 
 def _by_year(series: pd.Series) -> pd.Series:
@@ -131,8 +139,7 @@ def social_rent_share(realisations: pd.DataFrame | None) -> pd.DataFrame:
 
     A year counts only when every corporation and the municipal total are given.
     """
-    corporations = list(load("parties").query("kind == 'corporation'")["party"])
-    stock = yearly(realisations, "social_rent_stock", corporations)
+    stock = yearly(realisations, "social_rent_stock", _corporations())
     total = yearly(realisations, "dwellings_total", None)
     df = pd.concat({"dwellings_total": total, "social_rent_stock": stock}, axis=1).dropna()
     df.index.name = "year"
@@ -188,7 +195,7 @@ def _derived_share(indicator: str, realisations) -> pd.Series:
     if indicator == "homes_added":
         return added
     affordable = yearly(realisations, "affordable_homes_added", None)
-    return (affordable / added * 100).dropna().astype("Float64")
+    return (affordable / added[added > 0] * 100).dropna().astype("Float64")  # no share of a loss
 
 
 def _period(target, year: int, woondeal_start_year: int) -> tuple[int | None, int | None]:
@@ -196,6 +203,8 @@ def _period(target, year: int, woondeal_start_year: int) -> tuple[int | None, in
     if pd.isna(start):
         start = woondeal_start_year if target.target_id.startswith("woondeal") else None
     end = target.end_year if pd.notna(target.end_year) else None
+    if end is None and target.target_id.startswith("woondeal"):
+        end = DEFAULT_WOONDEAL_END_YEAR
     if target.basis == "period_total" and start is None:
         start = AGREEMENT_PERIOD[0]
     return (int(start) if start is not None else None), (int(end) if end is not None else None)
@@ -251,14 +260,9 @@ def _judge(target, series: pd.Series, year: int, start, end) -> dict:
         if end is None:
             return out | {"category": "no_data", "missing": "deadline"}
         ratio = (actual / elapsed) / (goal / (end - first + 1))
-        category = _category(ratio)
-        if year >= end and category == "on_track":
-            category = "acceleration_needed"  # the deadline has passed: no longer on track
-        return out | {"ratio": ratio, "category": category}
+        return out | {"ratio": ratio, "category": _capped(_category(ratio), year, end)}
     # per_year, share_of_flow and level: the value in `year`, or the latest before it for levels
-    observed = series[series.index <= year].dropna()
-    if target.basis != "level":
-        observed = observed[observed.index >= (start or 0)]
+    observed = series[(series.index <= year) & (series.index >= (start or 0))].dropna()
     if observed.empty or (target.basis != "level" and observed.index[-1] != year):
         return out | {"category": "no_data", "missing": str(year)}
     actual = float(observed.iloc[-1])
@@ -273,19 +277,30 @@ def _judge(target, series: pd.Series, year: int, start, end) -> dict:
         return out | {"category": "achieved"}
     if target.basis != "level":
         ratio = goal / actual if is_ceiling else actual / goal
-        return out | {"ratio": ratio, "category": _category(ratio)}
-    if len(observed) < 2 or end is None or goal <= 0 or float(observed.iloc[0]) <= 0:
+        return out | {"ratio": ratio, "category": _capped(_category(ratio), year, end)}
+    if len(observed) < 2 or end is None or end <= observed.index[0]:
         return out | {
             "category": "no_data",
             "missing": "a second observation" if len(observed) < 2 else "deadline",
         }
-    # compound annual growth rates, as in the Statistics Canada / Open SDG method
     t0, y0, ti = observed.index[0], float(observed.iloc[0]), observed.index[-1]
-    cagr_actual = (actual / y0) ** (1 / (ti - t0)) - 1
-    cagr_required = (goal / y0) ** (1 / (end - t0)) - 1
-    direction = -1 if is_ceiling else 1
-    ratio = direction * cagr_actual / abs(cagr_required) if cagr_required else math.inf
-    return out | {"ratio": ratio, "category": _category(ratio)}
+    if goal > 0 and y0 > 0:
+        # compound annual growth rates, as in the Statistics Canada / Open SDG method
+        achieved = (actual / y0) ** (1 / (ti - t0)) - 1
+        required = (goal / y0) ** (1 / (end - t0)) - 1
+    else:  # a growth rate needs positive values (a goal of 0 homeless people): linear paces
+        achieved = (actual - y0) / (ti - t0)
+        required = (goal - y0) / (end - t0)
+    direction = -1 if is_ceiling else 1  # d in the method: the desired direction of progress
+    ratio = direction * achieved / abs(required) if required else math.inf
+    return out | {"ratio": ratio, "category": _capped(_category(ratio), year, end)}
+
+
+def _capped(category: str, year: int, end: int | None) -> str:
+    """After the deadline a target not met can no longer be on track."""
+    if end is not None and year >= end and category == "on_track":
+        return "acceleration_needed"
+    return category
 
 
 def goal_tracking(
@@ -437,9 +452,10 @@ def annex_progress(realisations: pd.DataFrame | None, year: int) -> pd.DataFrame
         )
         planned.index.names = ["corporation", "year"]
         rows = _values(realisations, indicator)
-        realised = (
-            rows[rows["party"].notna()].groupby(["party", "year"])["value"].sum().rename("realised")
-        )
+        # only the annexes' years: later deliveries are slipped homes (see project_progress)
+        plan_years = range(AGREEMENT_PERIOD[0], AGREEMENT_PERIOD[1] + 1)
+        in_plan = rows["party"].notna() & rows["year"].isin(plan_years)
+        realised = rows[in_plan].groupby(["party", "year"])["value"].sum().rename("realised")
         realised.index.names = ["corporation", "year"]
         df = planned.to_frame().join(realised.astype("Float64"), how="outer").reset_index()
         df = df[df["year"] <= year]
