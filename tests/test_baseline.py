@@ -106,3 +106,29 @@ def test_cli_baseline_show(capsys):
     assert main(["baseline", "show"]) == 0
     out = capsys.readouterr().out
     assert "75.659" in out and "[ groen]" in out and "[  rood]" in out
+
+
+def test_kwb_download_maps_by_measure_prefix_and_region_code():
+    kwb = pd.read_csv(baseline.KWB_FILE, dtype={"region_code": str})
+    raw = pd.DataFrame(
+        {
+            "WijkenEnBuurten": kwb["municipality"],
+            "Codering_3": kwb["region_code"] + "  ",  # StatLine pads codes
+            "AantalInwoners_5": kwb["population_2024_01_01"],
+            "Woningvoorraad_35": kwb["dwellings_2024_01_01"],
+        }
+    )
+    row = cbs.from_statline_kwb(raw, "GM0200").iloc[0]
+    assert (row["population"], row["dwellings"]) == (168_211, 75_659)
+    with pytest.raises(UserError, match="Woningvoorraad_"):
+        cbs.from_statline_kwb(raw.drop(columns="Woningvoorraad_35"), "GM0200")
+    with pytest.raises(UserError, match="one row for GM9999"):
+        cbs.from_statline_kwb(raw, "GM9999")
+
+
+@pytest.mark.network
+def test_live_statline_refresh_matches_the_shipped_figures():
+    """Run with `uv run pytest -m network` on a machine with internet access and cbsodata."""
+    kwb = cbs.fetch_kwb("GM0200").iloc[0]
+    assert kwb["dwellings"] == 75_659
+    assert len(cbs.fetch_82900("GM0200")) > 0

@@ -174,11 +174,11 @@ def _cmd_show(args) -> int:
 
 
 def _cmd_refresh(args) -> int:
-    from .cbs import fetch_82900
+    from .cbs import fetch_82900, fetch_kwb
 
-    df = fetch_82900(args.region)
+    df = fetch_kwb(args.region, args.kwb_table) if args.table == "kwb" else fetch_82900(args.region)
     df.to_csv(args.out, index=False)
-    print(f"{len(df)} rows of CBS 82900NED for {args.region} written to {args.out}")
+    print(f"{len(df)} rows of CBS {args.table} for {args.region} written to {args.out}")
     return 0
 
 
@@ -194,5 +194,12 @@ def configure_cli(sub) -> None:
         "refresh", help="download CBS 82900NED for a region (needs the network)"
     )
     p.add_argument("--region", default="GM0200", help="CBS region code (default GM0200, Apeldoorn)")
+    p.add_argument(
+        "--table",
+        choices=["82900NED", "kwb"],
+        default="82900NED",
+        help="82900NED (ownership split) or kwb (population and dwellings, wijken en buurten)",
+    )
+    p.add_argument("--kwb-table", default="85984NED", help="KWB table id (85984NED is 2024)")
     p.add_argument("--out", required=True, help="CSV file to write")
     p.set_defaults(func=_cmd_refresh)

@@ -131,3 +131,53 @@ def fetch_82900(
             f"StatLine {TABLE_82900} could not be downloaded ({exc}); the shipped figures stay in use"
         ) from None
     return from_statline(pd.DataFrame(raw))
+
+
+TABLE_KWB = "85984NED"  # Kerncijfers wijken en buurten 2024; later years have other table ids
+# measure keys carry a number that changes between yearly KWB tables: match on the prefix
+KWB_MEASURES = {"AantalInwoners_": "population", "Woningvoorraad_": "dwellings"}
+
+
+def from_statline_kwb(raw: pd.DataFrame, region_code: str) -> pd.DataFrame:
+    """Map a StatLine KWB download to region_code, population and dwellings (1 January)."""
+    columns = {}
+    for prefix, name in KWB_MEASURES.items():
+        found = [c for c in raw.columns if c.startswith(prefix)]
+        if len(found) != 1:
+            raise UserError(
+                f"StatLine KWB: expected one column starting with {prefix!r}, found {found or 'none'}; has the table changed?"
+            )
+        columns[found[0]] = name
+    codes = [c for c in raw.columns if c.startswith("Codering_")]
+    if len(codes) != 1:
+        raise UserError("StatLine KWB: no region code column (Codering_*); has the table changed?")
+    df = raw.assign(region_code=raw[codes[0]].astype(str).str.strip())
+    df = df[df["region_code"] == region_code].rename(columns=columns)
+    if len(df) != 1:
+        raise UserError(f"StatLine KWB: expected one row for {region_code}, found {len(df)}")
+    out = df[["region_code", *KWB_MEASURES.values()]].reset_index(drop=True)
+    for name in KWB_MEASURES.values():
+        value = pd.to_numeric(out[name], errors="coerce")
+        if value.isna().any() or (value < 0).any():
+            raise UserError(
+                f"StatLine KWB: {name} for {region_code} is not a count: {out.at[0, name]!r}"
+            )
+        out[name] = value.astype("Int64")
+    return out
+
+
+def fetch_kwb(
+    region_code: str = "GM0200", table: str = TABLE_KWB
+) -> pd.DataFrame:  # pragma: no cover - needs the network
+    """Download population and dwellings on 1 January for a region from a KWB table."""
+    try:
+        import cbsodata
+    except ImportError:
+        raise UserError("the CBS refresh needs cbsodata: uv sync --extra cbs") from None
+    try:
+        raw = cbsodata.get_data(table, filters=f"startswith(WijkenEnBuurten,'{region_code}')")
+    except Exception as exc:  # network errors come in many kinds
+        raise UserError(
+            f"StatLine {table} could not be downloaded ({exc}); the shipped figures stay in use"
+        ) from None
+    return from_statline_kwb(pd.DataFrame(raw), region_code)
