@@ -35,7 +35,6 @@ p = params.check(globals())
 realisations, agreement_status, category_overrides = report.load_monitoring(p)
 comparison = report.scenario_comparison(p, realisations)
 lines = report.scenario_lines(p, realisations)
-solution = scenarios.solve(report.scenario_for(p), 30.0, 2030, realisations=realisations)
 assumptions = report.scenario_assumptions(p, realisations)
 
 # %%
@@ -96,7 +95,7 @@ report.table(
 
 # %%
 report.section(labels.t("report.h.what_it_takes", p.lang), "wat-is-nodig") + report.note_list(
-    p, "wat_is_nodig", [report.solution_text(solution, p.lang)]
+    p, "wat_is_nodig", report.what_it_takes(p, realisations)
 )
 
 # %%

@@ -773,6 +773,40 @@ def solution_text(solution, lang: str) -> str:
     )
 
 
+def what_it_takes(
+    p, realisations, target_share_pct: float = 30.0, by_year: int = 2030
+) -> list[str]:
+    """What a target share takes: constant from the first scenario year, and from the year after
+    the report year (the years before as in the scenario)."""
+    from . import scenarios
+
+    chosen = scenario_for(p)
+    texts = [
+        solution_text(
+            scenarios.solve(chosen, target_share_pct, by_year, realisations=realisations), p.lang
+        )
+    ]
+    later = p.year + 1
+    if later < by_year:
+        solution = scenarios.solve(
+            chosen, target_share_pct, by_year, from_year=later, realisations=realisations
+        )
+        if solution.feasible:
+            texts.append(
+                labels.t(
+                    "report.solution.later",
+                    p.lang,
+                    target=labels.fmt_pct(solution.target_share_pct, p.lang, 0),
+                    by=by_year,
+                    start=later,
+                    last=later - 1,
+                    homes=labels.fmt_number(solution.additions_social_per_year, p.lang),
+                    scenario=solution.scenario,
+                )
+            )
+    return texts
+
+
 def corporation_panels(progress: pd.DataFrame, corporation: str) -> pd.DataFrame:
     """One corporation's plan and realisation per annex (2-4) and year (the panel data)."""
     df = progress[(progress["corporation"] == corporation) & progress["annex"].isin([2, 3, 4])]

@@ -462,12 +462,12 @@ def _scenarios_slide(deck: Deck, build: Path, p) -> None:
     if solution is not None and len(solution):
         deck.text(
             slide,
-            str(solution["text"].iloc[0]),
+            [str(t) for t in solution["text"]],
             Inches(7.3),
-            Inches(4.0),
+            Inches(4.5),
             Inches(5.6),
-            Inches(2.4),
-            14,
+            Inches(2.2),
+            11,
         )
 
 
