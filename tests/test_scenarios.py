@@ -836,3 +836,18 @@ def test_cli_trend_with_the_fictitious_example_realisations(tmp_path, capsys):
         in printed
     )
     assert pd.read_csv(out)["additions_social_per_year"].tolist()[1:4] == [178.0, 197.0, 187.5]
+
+
+def test_what_it_takes_from_the_year_after_the_report_hits_the_target():
+    from afspraken_analysis import params, report
+
+    p = params.validate({"year": 2025})
+    texts = report.what_it_takes(p, None)
+    assert len(texts) == 2 and "vanaf 2024" in texts[0] and "vanaf 2026" in texts[1]
+    solution = sc.solve(report.scenario_for(p), 30.0, 2030, from_year=2026)
+    assert solution.from_year == 2026
+    assert abs(solution.share_check_pct - 30.0) < 1e-9
+    assert (
+        sc.solve(report.scenario_for(p), 30.0, 2030).additions_social_per_year
+        < solution.additions_social_per_year
+    )
