@@ -25,4 +25,6 @@ if ! command -v uv >/dev/null; then
   fi
   UV=(python3 -m uv)
 fi
-"${UV[@]}" sync --locked --quiet
+# compiled bytecode: imports (pandas in every kernel) start several times faster, and the
+# environment may set PYTHONDONTWRITEBYTECODE, which would otherwise recompile on every start
+"${UV[@]}" sync --locked --compile-bytecode --quiet
