@@ -77,27 +77,12 @@ def machine() -> str:
 
 def git_commit() -> str:
     """The short commit, with '+changes' when tracked files differ from it (read-only git)."""
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            env=env,
-        ).stdout.strip()
-        status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            env=env,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
+    from afspraken_analysis.report import git_commit as commit_info
+
+    info = commit_info()
+    if info["commit"] is None:
         return "?"
-    return commit + ("+changes" if status.strip() else "")
+    return info["commit"][:7] + ("+changes" if info["dirty"] else "")
 
 
 def main() -> int:
