@@ -31,12 +31,7 @@ output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing i
 # %%
 p = params.check(globals())
 realisations, agreement_status, category_overrides = report.load_monitoring(p)
-goals = tracking.goal_tracking(
-    p.year,
-    realisations,
-    woondeal_start_year=p.woondeal_start_year,
-    overrides=category_overrides,
-)
+goals = report.goals_for(p, realisations, category_overrides)
 summary = report.summary_targets(goals, p.lang)
 rollup = tracking.status_rollup(agreement_status, p.year)
 themes = report.status_chips(rollup, p.lang)

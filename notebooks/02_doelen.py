@@ -36,12 +36,7 @@ output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing i
 # %%
 p = params.check(globals())
 realisations, agreement_status, category_overrides = report.load_monitoring(p)
-goals = tracking.goal_tracking(
-    p.year,
-    realisations,
-    woondeal_start_year=p.woondeal_start_year,
-    overrides=category_overrides,
-)
+goals = report.goals_for(p, realisations, category_overrides)
 progress = tracking.annex_progress(realisations, p.year)
 share = report.share_trajectory(p, realisations)
 no_realisations = labels.t("plot.no_realisation", p.lang)

@@ -291,6 +291,18 @@ def scenario_for(p, name: str | None = None):
     )
 
 
+def goals_for(p, realisations, category_overrides):
+    """Goal tracking for the report year, with the report's Woondeal start year and overrides."""
+    from . import tracking
+
+    return tracking.goal_tracking(
+        p.year,
+        realisations,
+        woondeal_start_year=p.woondeal_start_year,
+        overrides=category_overrides,
+    )
+
+
 def _lines(table_name: str, query=None) -> str:
     from .data import load
 
