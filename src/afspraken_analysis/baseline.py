@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .cbs import fetch_82900, fetch_kwb
 from .data import load
 from .errors import UserError
+from .labels import fmt_number, t
 from .paths import CBS_DIR
 
 KWB_FILE = CBS_DIR / "kwb-2024-stedendriehoek.csv"
@@ -158,8 +160,6 @@ def base_stocks() -> dict:
 
 
 def _cmd_show(args) -> int:
-    from .labels import fmt_number, t
-
     for r in baseline_stock().itertuples():
         band = (
             f" ({fmt_number(r.low, args.lang)}–{fmt_number(r.high, args.lang)})"
@@ -174,8 +174,6 @@ def _cmd_show(args) -> int:
 
 
 def _cmd_refresh(args) -> int:
-    from .cbs import fetch_82900, fetch_kwb
-
     df = fetch_kwb(args.region, args.kwb_table) if args.table == "kwb" else fetch_82900(args.region)
     df.to_csv(args.out, index=False)
     print(f"{len(df)} rows of CBS {args.table} for {args.region} written to {args.out}")

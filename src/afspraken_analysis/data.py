@@ -11,6 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import parties as party_names
+from .caveats import log_markdown
 from .errors import UserError
 from .paths import ROOT, table_file
 from .schemas import TABLES, Table
@@ -289,8 +290,6 @@ def _cmd_dictionary(args) -> int:
 
 
 def _cmd_caveats(args) -> int:
-    from .caveats import log_markdown
-
     if args.out:
         Path(args.out).write_text(log_markdown(), encoding="utf-8")
     else:
