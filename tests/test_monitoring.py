@@ -601,7 +601,7 @@ def test_example_data_says_everywhere_that_it_is_fictitious(example):
     assert "fictieve-cijfers" in EXAMPLE_MONITORING_DIR.name
     for frame in example:
         assert (frame["source"] == monitoring.EXAMPLE_SOURCE).all()
-        assert monitoring.is_fictitious(frame)
+        assert monitoring.frame_is_fictitious(frame)
     readme = (EXAMPLE_MONITORING_DIR / "README.md").read_text(encoding="utf-8")
     assert "fictieve cijfers" in readme and "verzonnen" in readme
     assert main(["validate", str(EXAMPLE_MONITORING_DIR)]) == 0

@@ -15,7 +15,7 @@ from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR
 @pytest.fixture(scope="module")
 def example():
     data = monitoring.load_monitoring(EXAMPLE_MONITORING_DIR)
-    assert monitoring.is_fictitious(data.realisations)
+    assert monitoring.frame_is_fictitious(data.realisations)
     return data
 
 

@@ -13,8 +13,8 @@ from .errors import UserError
 COMMANDS = {
     "data": "data",
     "baseline": "baseline",
-    "template": "monitoring",
-    "validate": "monitoring",
+    "template": "monitoring.cli",
+    "validate": "monitoring.cli",
     "scenario": "scenarios",
     "report": "report",
 }

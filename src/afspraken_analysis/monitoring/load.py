@@ -1,0 +1,287 @@
+"""Finding, checking and loading the monitoring files of a directory into validated tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from afspraken_analysis import parties
+from afspraken_analysis.errors import UserError
+
+from .readers import Problem, _display, _is_empty, _read, _Sheet
+from .rules import _TABLE_RULES
+from .tables import TABLE_NAMES, input_columns
+
+OPTIONAL_TABLES = ("category_overrides",)  # a file with no row filled in means: none
+FILE_SUFFIXES = (".csv", ".xlsx")
+
+
+@dataclass
+class _Checked:
+    """The result of checking one file: its table, the frame (when valid) and the problems."""
+
+    path: Path
+    table: str | None = None
+    frame: pd.DataFrame | None = None
+    problems: list[Problem] = field(default_factory=list)
+    unfilled_rows: list[int] = field(default_factory=list)
+
+    def report(self, row, column, value, message, hint="") -> None:
+        self.problems.append(Problem(_display(self.path), row, column, value, message, hint))
+
+
+def _table_of(path: Path, columns: list[str] | None = None) -> str | None:
+    stem = path.stem.lower()
+    for table in TABLE_NAMES:
+        if stem.startswith(table):
+            return table
+    names = set(columns or ())
+    if names & {"indicator", "value"}:
+        return "realisations"
+    if names & {"agreement_id", "status"}:
+        return "agreement_status"
+    if names & {"target_id", "category", "justification"}:
+        return "category_overrides"
+    return None
+
+
+def _check_file(path: Path, table: str | None = None) -> _Checked:
+    """Read and check one file; `table` forces the table, else the file name or header tells."""
+    checked = _Checked(Path(path))
+    if not checked.path.is_file():
+        checked.report(None, None, str(path), "file not found", "check the path")
+        return checked
+    sheet = _read(checked.path, table or _table_of(checked.path), checked.report)
+    if sheet is None:
+        return checked
+    checked.table = table or _table_of(checked.path, sheet.columns)
+    if checked.table is None:
+        checked.report(
+            1,
+            None,
+            ", ".join(sheet.columns),
+            "cannot tell which table this is",
+            "name the file realisations.csv / .xlsx, agreement_status.csv / .xlsx or "
+            "category_overrides.csv / .xlsx",
+        )
+        return checked
+    if not _check_header(sheet, checked):
+        return checked
+    _check_rows(sheet, checked)
+    return checked
+
+
+def _check_header(sheet: _Sheet, checked: _Checked) -> bool:
+    """Problems with the header row: duplicate, unexpected or missing columns. True when fine."""
+    spec, report = input_columns(checked.table), checked.report
+    present = [name for name in sheet.columns if name]
+    missing = [name for name, need in spec.items() if need != "optional" and name not in present]
+    problems_before = len(checked.problems)
+    for name in sorted({n for n in present if present.count(n) > 1}):
+        report(1, name, name, f"column {name!r} appears more than once", "keep one of them")
+    for name in present:
+        if name in spec:
+            continue
+        guess = parties.suggest(name, list(spec))
+        if guess in missing:
+            missing.remove(guess)
+            report(
+                1,
+                name,
+                name,
+                f"column {name!r} should be named {guess!r}",
+                f"rename it to {guess!r}",
+            )
+        else:
+            hint = f"did you mean {guess!r}? " if guess else ""
+            report(
+                1,
+                name,
+                name,
+                f"unexpected column {name!r}",
+                hint + "allowed columns: " + ", ".join(spec),
+            )
+    for name in missing:
+        report(
+            1,
+            name,
+            None,
+            f"missing column {name!r}",
+            "row 1 must name the columns "
+            + ", ".join(n for n, need in spec.items() if need != "optional")
+            + (f" (found: {', '.join(present)})" if present else ""),
+        )
+    return len(checked.problems) == problems_before
+
+
+def _check_rows(sheet: _Sheet, checked: _Checked) -> None:
+    read_record, filled_columns, check_together, build_frame = _TABLE_RULES[checked.table]
+    records = []
+    for number, cells in sheet.rows:
+        if all(_is_empty(cells.get(c)) for c in filled_columns):
+            checked.unfilled_rows.append(number)
+            continue
+        record = read_record(number, cells, sheet.numbers, checked.report)
+        if record is not None:
+            records.append(record)
+    check_together(records, checked.report)
+    must_have_rows = checked.table not in OPTIONAL_TABLES  # an empty optional table: none
+    if must_have_rows and not sheet.rows and not checked.problems:
+        checked.report(
+            2,
+            None,
+            "",
+            "the file has a header but no rows",
+            "fill in at least one row, or leave the file out",
+        )
+    elif must_have_rows and not records and not checked.problems:
+        checked.report(
+            checked.unfilled_rows[0],
+            filled_columns[0],
+            "",
+            f"none of the {len(checked.unfilled_rows)} rows is filled in (column {filled_columns[0]!r} is empty everywhere)",
+            f"fill in {filled_columns[0]!r} for what you know, or leave the file out",
+        )
+    if not checked.problems:
+        checked.frame = build_frame(records, checked.path)
+
+
+def _directory_files(directory: Path) -> tuple[dict[str, Path], list[Problem]]:
+    """The monitoring files in a directory (table → path); two files for one table is a problem."""
+    files, problems = {}, []
+    for table in TABLE_NAMES:
+        found = [directory / f"{table}{suffix}" for suffix in FILE_SUFFIXES]
+        found = [p for p in found if p.is_file()]
+        if len(found) > 1:
+            problems.append(
+                Problem(
+                    _display(directory),
+                    None,
+                    None,
+                    ", ".join(p.name for p in found),
+                    f"both {' and '.join(p.name for p in found)}: which one holds the data?",
+                    "keep one of them in the directory",
+                )
+            )
+        elif found:
+            files[table] = found[0]
+    return files, problems
+
+
+def _expected_names() -> str:
+    return " and/or ".join(" or ".join(f"{t}{s}" for s in FILE_SUFFIXES) for t in TABLE_NAMES)
+
+
+def _check_path(path: Path) -> list[_Checked]:
+    path = Path(path)
+    if not path.is_dir():
+        return [_check_file(path)]
+    files, problems = _directory_files(path)
+    if not files and not problems:
+        problems.append(
+            Problem(
+                _display(path),
+                None,
+                None,
+                None,
+                "no monitoring files",
+                f"expected {_expected_names()}",
+            )
+        )
+    results = [_Checked(path, problems=problems)] if problems else []
+    return results + [_check_file(file, table) for table, file in files.items()]
+
+
+def validate_paths(paths) -> list[Problem]:
+    """Every problem in the given files and directories (an empty list: all valid)."""
+    return [
+        problem
+        for path in paths
+        for checked in _check_path(Path(path))
+        for problem in checked.problems
+    ]
+
+
+def _raise_problems(problems: list[Problem]) -> None:
+    if problems:
+        heading = (
+            f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in the monitoring input"
+        )
+        raise UserError(heading + ":\n" + "\n".join(map(str, problems)))
+
+
+def _load(path_or_dir, table: str) -> pd.DataFrame:
+    path = Path(path_or_dir)
+    if path.is_dir():
+        files, problems = _directory_files(path)
+        _raise_problems(problems)
+        if table not in files:
+            expected = " or ".join(f"{table}{s}" for s in FILE_SUFFIXES)
+            raise UserError(f"{_display(path)}: no {expected}")
+        path = files[table]
+    checked = _check_file(path, table)
+    _raise_problems(checked.problems)
+    return checked.frame
+
+
+def load_realisations(path_or_dir) -> pd.DataFrame:
+    """Realisations from a file, or from realisations.csv/.xlsx in a directory; validated.
+
+    Columns: year, indicator, party (<NA> = whole municipality), project, value, source, note,
+    source_file, source_row. Raises UserError listing every problem.
+    """
+    return _load(path_or_dir, "realisations")
+
+
+def load_agreement_status(path_or_dir) -> pd.DataFrame:
+    """Agreement statuses from a file, or agreement_status.csv/.xlsx in a directory; validated."""
+    return _load(path_or_dir, "agreement_status")
+
+
+def load_category_overrides(path_or_dir) -> pd.DataFrame:
+    """Categories set by hand, from a file or category_overrides.csv/.xlsx in a directory; validated.
+
+    Columns: year, target_id, party (<NA> = the whole target), category, justification, source,
+    source_file, source_row; for tracking.goal_tracking(..., overrides=...). A file without a
+    filled-in row gives an empty table.
+    """
+    return _load(path_or_dir, "category_overrides")
+
+
+class Monitoring(NamedTuple):
+    """The monitoring input of one directory; None for a table whose file is absent."""
+
+    realisations: pd.DataFrame | None
+    agreement_status: pd.DataFrame | None
+    category_overrides: pd.DataFrame | None
+
+
+NO_MONITORING = Monitoring(None, None, None)
+
+
+def load_monitoring(directory) -> Monitoring:
+    """(realisations, agreement_status, category_overrides) from a directory, each validated.
+
+    None for a file that is absent. Raises UserError listing every problem in every file.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise UserError(
+            f"{_display(directory)}: not a directory; expected one with {_expected_names()}"
+        )
+    files, problems = _directory_files(directory)
+    if not files and not problems:
+        raise UserError(f"{_display(directory)}: no monitoring files; expected {_expected_names()}")
+    checked = {table: _check_file(path, table) for table, path in files.items()}
+    _raise_problems(problems + [p for c in checked.values() for p in c.problems])
+    return Monitoring(*(checked[t].frame if t in checked else None for t in TABLE_NAMES))
+
+
+def frame_is_fictitious(frame: pd.DataFrame | None) -> bool:
+    """True when monitoring data says it is the fictitious example ('voorbeeld, fictieve cijfers')."""
+    if frame is None or "source" not in frame:
+        return False
+    return bool(frame["source"].str.contains("fictieve cijfers", case=False, regex=False).any())

@@ -1,0 +1,451 @@
+"""Reading a monitoring file (CSV or XLSX) into header and rows, and single cells into text, years
+and numbers; the Problem record that every check reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+from afspraken_analysis.paths import ROOT
+
+from .tables import FIRST_STATUS_YEAR, TABLE_NAMES, YEAR_MAX, YEAR_MIN, input_columns
+
+_BOM = b"\xef\xbb\xbf"
+_FAILED = object()  # a cell whose problem was already reported while reading the file
+
+
+# ---------------------------------------------------------------------------------------------
+# Problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an input file, where a spreadsheet shows it, with a hint to fix it."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: object
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: {self.message}" + (f" — {self.hint}" if self.hint else "")
+
+
+class _Bad(Exception):
+    """A cell that cannot be taken as it is: a message naming the value, and a hint."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def _display(path: Path) -> str:
+    """The path as messages and source_file show it: relative to the project root if inside."""
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _fmt(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a file into header and rows (CSV or XLSX)
+
+
+@dataclass
+class _Sheet:
+    """A file as read: header names and its non-empty rows with their spreadsheet row numbers.
+
+    `numbers` is how numbers are written: 'nl' (semicolon CSV: 1.047 and 7,5), 'en' (comma CSV:
+    1047 and 7.5) or 'xlsx' (typed cells).
+    """
+
+    path: Path
+    numbers: str
+    columns: list[str]
+    rows: list[tuple[int, dict]] = field(default_factory=list)
+
+
+def _is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _read(path: Path, table: str | None, report) -> _Sheet | None:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path, report)
+    if suffix == ".xlsx":
+        return _read_xlsx(path, table, report)
+    hint = "save it as CSV (UTF-8) or as an Excel workbook (.xlsx)"
+    if suffix in (".xls", ".ods", ".xlsm"):
+        hint = f"{suffix} is not read: save it as an Excel workbook (.xlsx) or as CSV UTF-8"
+    report(None, None, path.suffix, f"unsupported file type {path.suffix or '(none)'!r}", hint)
+    return None
+
+
+def _read_csv(path: Path, report) -> _Sheet | None:
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        report(1, None, None, "the file is UTF-16 ('Unicode text'), not UTF-8", _SAVE_AS_UTF8)
+        return None
+    data = data.removeprefix(_BOM)
+    if not data.strip():
+        report(
+            1,
+            None,
+            "",
+            "the file is empty",
+            "start with a header row; `afspraken template` writes one",
+        )
+        return None
+    try:
+        text, bad_encoding = data.decode("utf-8"), False
+    except UnicodeDecodeError:
+        text, bad_encoding = data.decode("utf-8", errors="replace"), True
+    delimiter = _delimiter(text.split("\n", 1)[0], report)
+    if delimiter is None:
+        return None
+    records = _csv_records(text, delimiter, report)
+    if records is None:
+        return None
+    header = [name.strip() for name in records[0]]
+    if bad_encoding:
+        _report_bad_encoding(records, header, data, delimiter, report)
+        return None
+    sheet = _Sheet(path, "nl" if delimiter == ";" else "en", header)
+    for number, record in enumerate(records[1:], start=2):
+        cells = [cell.strip() for cell in record]
+        if any(cells) and _row_fits(number, cells, header, delimiter, report):
+            sheet.rows.append((number, _named_cells(number, header, cells, report)))
+    return sheet
+
+
+_SAVE_AS_UTF8 = "save it as UTF-8: in Excel 'CSV UTF-8 (door komma's gescheiden)'"
+
+
+def _delimiter(first_line: str, report) -> str | None:
+    """';' or ',' as the header line shows; with both, the one that splits off known names."""
+    counts = {d: first_line.count(d) for d in ";,"}
+    if counts[";"] and counts[","]:
+        known = {name for table in TABLE_NAMES for name in input_columns(table)}
+
+        def hits(d):
+            return sum(n.strip().strip('"') in known for n in first_line.split(d))
+
+        return ";" if hits(";") >= hits(",") else ","
+    if counts[";"] or counts[","]:
+        return ";" if counts[";"] else ","
+    if "\t" in first_line:
+        report(
+            1,
+            None,
+            first_line,
+            "the columns are separated by tabs",
+            "save it as CSV with commas or semicolons",
+        )
+        return None
+    return ","  # one column only: the header check names the missing columns
+
+
+def _csv_records(text: str, delimiter: str, report) -> list[list[str]] | None:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records = []
+    try:
+        for record in reader:
+            records.append(record)
+    except csv.Error as exc:
+        report(
+            len(records) + 1,
+            None,
+            None,
+            f"the CSV cannot be read here ({exc})",
+            'a value that holds the separator must stand in double quotes ("..."), and every quote must be closed',
+        )
+        return None
+    return records
+
+
+def _report_bad_encoding(records, header, data: bytes, delimiter: str, report) -> None:
+    """Each cell that is not UTF-8, shown as Windows-1252 would read it where it can."""
+    try:
+        ansi = list(csv.reader(io.StringIO(data.decode("cp1252"), newline=""), delimiter=delimiter))
+        hint = "it looks like Windows-1252 ('ANSI'); " + _SAVE_AS_UTF8
+    except (UnicodeDecodeError, csv.Error):
+        ansi, hint = records, _SAVE_AS_UTF8
+    for number, (record, shown) in enumerate(zip(records, ansi, strict=False), start=1):
+        for j, (cell, text) in enumerate(zip(record, shown, strict=False)):
+            if "\ufffd" in cell:
+                name = header[j] if number > 1 and j < len(header) else get_column_letter(j + 1)
+                report(number, name, text, f"text that is not UTF-8: {text!r}", hint)
+
+
+def _row_fits(number: int, cells: list[str], header: list[str], delimiter: str, report) -> bool:
+    width = len(header)
+    if len(cells) > width and any(cells[width:]):
+        extra = get_column_letter(width + 1)
+        report(
+            number,
+            f"{extra} (no header)",
+            delimiter.join(cells),
+            f"the row has {len(cells)} cells, the header {width}",
+            f"a value that holds {delimiter!r} must stand in double quotes",
+        )
+        return False
+    if len(cells) < width:
+        report(
+            number,
+            header[len(cells)],
+            delimiter.join(cells),
+            f"the row has {len(cells)} cells, the header {width}",
+            f"give every column a cell: add the missing {delimiter!r} separators (empty cells)",
+        )
+        return False
+    return True
+
+
+def _named_cells(number: int, header: list[str], cells: list, report) -> dict:
+    """The row's cells by column name; a value under a column without a name is a problem."""
+    named = {}
+    for j, value in enumerate(cells):
+        name = header[j] if j < len(header) else ""
+        if name:
+            named[name] = value
+        elif not _is_empty(value) and value is not _FAILED:
+            report(
+                number,
+                f"{get_column_letter(j + 1)} (no header)",
+                value,
+                f"a value in a column without a name: {value!r}",
+                "give the column a name in row 1, or clear it",
+            )
+            named[""] = _FAILED
+    return named
+
+
+def _read_xlsx(path: Path, table: str | None, report) -> _Sheet | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
+            workbook = openpyxl.load_workbook(path, data_only=False)
+    except Exception as exc:  # any unreadable file must give a message, not a traceback
+        report(
+            None,
+            None,
+            None,
+            f"not a readable XLSX workbook ({type(exc).__name__})",
+            "open it in Excel and save it as 'Excel-werkmap (.xlsx)'; a CSV file needs the extension .csv",
+        )
+        return None
+    worksheet = _data_worksheet(workbook, table, report)
+    if worksheet is None:
+        return None
+    rows = worksheet.iter_rows()
+    first = next(rows, None)
+    if first is None or all(_is_empty(c.value) for c in first):
+        report(
+            1,
+            None,
+            "",
+            f"sheet {worksheet.title!r} is empty",
+            "row 1 must hold the column names; `afspraken template` writes one",
+        )
+        return None
+    header = ["" if c.value is None else str(c.value).strip() for c in first]
+    while header and not header[-1]:
+        header.pop()
+    sheet = _Sheet(path, "xlsx", header)
+    for cells in rows:
+        values = [_xlsx_value(cell, header, report) for cell in cells]
+        if all(_is_empty(v) for v in values):
+            continue
+        values += [""] * (len(header) - len(values))
+        sheet.rows.append((cells[0].row, _named_cells(cells[0].row, header, values, report)))
+    return sheet
+
+
+def _data_worksheet(workbook, table: str | None, report):
+    names = workbook.sheetnames
+    for name in [table, *TABLE_NAMES]:
+        if name in names:
+            return workbook[name]
+    visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
+    if len(visible) == 1:
+        return visible[0]
+    report(
+        None,
+        None,
+        ", ".join(names),
+        f"cannot tell which sheet holds the data (sheets: {', '.join(names)})",
+        f"name the data sheet {table or 'realisations'!r}",
+    )
+    return None
+
+
+def _xlsx_value(cell, header: list[str], report):
+    """The cell's value (None → ''), or _FAILED after reporting a formula, error or % cell."""
+    value = cell.value
+    column = cell.column - 1
+    name = (
+        header[column]
+        if column < len(header) and header[column]
+        else get_column_letter(cell.column)
+    )
+    try:
+        return _checked_xlsx_value(cell, value)
+    except _Bad as bad:
+        report(
+            cell.row,
+            name,
+            value if not isinstance(value, ArrayFormula) else value.text,
+            bad.message,
+            bad.hint,
+        )
+        return _FAILED
+
+
+def _checked_xlsx_value(cell, value):
+    if cell.data_type == "f" or isinstance(value, ArrayFormula | DataTableFormula):
+        text = value.text if isinstance(value, ArrayFormula) else str(value)
+        raise _Bad(
+            f"a formula instead of a value: {text!r}",
+            "copy the cells and paste them as values (Plakken speciaal > Waarden)",
+        )
+    if cell.data_type == "e":
+        raise _Bad(f"an error value: {value!r}", "replace it by the value itself")
+    if _is_number(value) and "%" in (cell.number_format or ""):
+        raise _Bad(
+            f"{value!r} in a cell formatted as a percentage (shows {value * 100:g}%)",
+            "format the cell as a number (Getal) and type the percentage itself, e.g. 7,5 for 7,5 %",
+        )
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else value
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading single cells: each returns the value or raises _Bad
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        raise _Bad(f"a TRUE/FALSE cell ({value})", "type the text itself")
+    if isinstance(value, datetime | date | time):
+        raise _Bad(
+            f"a date ({value}), not text", "format the cell as text (Tekst) and type the value"
+        )
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _year(value, first: int = YEAR_MIN) -> int:
+    if isinstance(value, bool | datetime | date | time):
+        raise _Bad(
+            f"{value!r} is not a year", "type the year as a number of four digits, e.g. 2025"
+        )
+    if _is_number(value):
+        if not float(value).is_integer():
+            raise _Bad(f"{value!r} is not a year", "type the year as four digits, e.g. 2025")
+        year = int(value)
+    elif re.fullmatch(r"\d{4}", str(value)):
+        year = int(value)
+    else:
+        hint = "write the year as four digits, e.g. 2025"
+        if re.fullmatch(r"\d[.,]\d{3}", str(value)):
+            hint += ", without a thousands separator"
+        raise _Bad(f"{value!r} is not a year", hint)
+    if not first <= year <= YEAR_MAX:
+        hint = f"years run from {first} to {YEAR_MAX}: check the year"
+        if first == FIRST_STATUS_YEAR:
+            hint = f"the agreements start in {first}; years run from {first} to {YEAR_MAX}"
+        raise _Bad(f"year {year} is outside {first}-{YEAR_MAX}", hint)
+    return year
+
+
+_DIGITS = re.compile(r"\d+")
+_DOT_DECIMAL = re.compile(r"\d+\.\d+")
+_COMMA_DECIMAL = re.compile(r"\d+,\d+")
+_DUTCH_GROUPED = re.compile(r"[1-9]\d{0,2}(\.\d{3})+(,\d+)?")  # 1.047 and 1.047,5
+
+
+def _number(value, numbers: str) -> float:
+    """A number as the file's convention writes it; anything ambiguous or unusual is rejected."""
+    if isinstance(value, bool | datetime | date | time):
+        raise _Bad(
+            f"{value!r} is not a number", "format the cell as a number (Getal) and type the number"
+        )
+    if _is_number(value):
+        return float(value)
+    text = str(value).strip()
+    negative = text[:1] in ("-", "−")
+    number = _unsigned_number(text[1:] if negative else text, text, numbers)
+    return -number if negative else number
+
+
+def _unsigned_number(body: str, text: str, numbers: str) -> float:
+    if _DIGITS.fullmatch(body):
+        return float(body)
+    if numbers == "nl":
+        if _DUTCH_GROUPED.fullmatch(body) or _COMMA_DECIMAL.fullmatch(body):
+            return float(body.replace(".", "").replace(",", "."))
+        if _DOT_DECIMAL.fullmatch(body):
+            raise _Bad(
+                f"{text!r} has a decimal point",
+                f"in a file separated by semicolons decimals take a comma: {text.replace('.', ',')!r}",
+            )
+    if numbers == "en":
+        if _DUTCH_GROUPED.fullmatch(body) and "," not in body:
+            raise _Bad(
+                f"{text!r} is ambiguous: {body.replace('.', '')} with a Dutch thousands separator, "
+                f"or {body} with a decimal point",
+                "in a file separated by commas write numbers without a thousands separator (1047) "
+                "and decimals with a point (7.5); or separate the file by semicolons and use Dutch "
+                "number formats (1.047 and 7,5)",
+            )
+        if _DOT_DECIMAL.fullmatch(body):
+            return float(body)
+        if "," in body:
+            raise _Bad(
+                f"{text!r} has a comma",
+                "in a file separated by commas write numbers without a thousands separator (1047) "
+                "and decimals with a point (7.5)",
+            )
+    if numbers == "xlsx":
+        raise _Bad(
+            f"the number {text!r} is stored as text",
+            "type it in a cell formatted as a number (Standaard or Getal), without separators",
+        )
+    raise _Bad(f"{text!r} is not a number", _number_hint(text))
+
+
+def _number_hint(text: str) -> str:
+    if "%" in text:
+        return "leave out the % sign: 7,5 % is written 7,5 (or 7.5 in a file separated by commas)"
+    if "€" in text:
+        return "leave out the € sign"
+    if re.search(r"\d\s+\d", text):
+        return "write the number without spaces"
+    return "give only the number; put words such as 'circa' in the note"
