@@ -15,7 +15,7 @@ COMMANDS = {
     "baseline": "baseline",
     "template": "monitoring",
     "validate": "monitoring",
-    "scenario": "scenarios",
+    "scenario": "scenarios.cli",
     "report": "report",
 }
 
