@@ -1,4 +1,4 @@
-"""Tests of the scenario engine (src/afspraken_analysis/scenarios.py).
+"""Tests of the scenario engine (src/afspraken_analysis/scenarios/).
 
 The projections are checked against arithmetic written out by hand; the tables are tiny inline
 DataFrames. Tests that read the shipped annex tables or the baseline say so in their name.
@@ -18,6 +18,7 @@ from pandas.testing import assert_frame_equal, assert_series_equal
 from afspraken_analysis import scenarios as sc
 from afspraken_analysis.cli import main
 from afspraken_analysis.errors import UserError
+from afspraken_analysis.scenarios.projection import _percentiles
 
 matplotlib.use("Agg")
 
@@ -478,7 +479,7 @@ def test_percentiles_equal_numpy(runs):
     values = np.random.default_rng(runs).normal(size=(3, runs))
     values[0] = 7.0  # a constant row
     q = [0, 10, 33.3, 50, 90, 100]
-    np.testing.assert_array_equal(sc._percentiles(values, q), np.percentile(values, q, axis=1))
+    np.testing.assert_array_equal(_percentiles(values, q), np.percentile(values, q, axis=1))
 
 
 def test_per_year_draws_and_independent_streams_per_key():

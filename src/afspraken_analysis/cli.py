@@ -15,7 +15,7 @@ COMMANDS = {
     "baseline": "baseline",
     "template": "monitoring.cli",
     "validate": "monitoring.cli",
-    "scenario": "scenarios",
+    "scenario": "scenarios.cli",
     "report": "report",
 }
 

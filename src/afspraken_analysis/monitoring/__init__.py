@@ -41,10 +41,6 @@ from .tables import (
 )
 from .templates import template_rows, write_templates
 
-# TEMPORARY: scenarios.py still calls monitoring.is_fictitious through getattr (silently False if
-# missing); drop this alias when the merge points that call at frame_is_fictitious.
-is_fictitious = frame_is_fictitious
-
 __all__ = [
     "EXAMPLE_SOURCE",
     "GEMEENTE",

@@ -1,0 +1,177 @@
+"""The command line: `afspraken scenario list | run | solve`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from afspraken_analysis import monitoring
+from afspraken_analysis.errors import UserError
+from afspraken_analysis.labels import t
+
+from .config import (
+    DEFAULT_SCENARIO,
+    TOTAL_ADDITIONS_RULES,
+    Scenario,
+    list_scenarios,
+    parse_overrides,
+    scenario,
+)
+from .corporations import project_retrofits, project_solar
+from .projection import monte_carlo, project
+from .resolve import resolve
+from .solver import describe_solution, solve
+
+
+def _load_realisations(directory: str | None) -> pd.DataFrame | None:
+    """Realisations through monitoring.load_realisations; says so when they are fictitious."""
+    if directory is None:
+        return None
+    df = monitoring.load_realisations(Path(directory))
+    if monitoring.frame_is_fictitious(df):
+        print(t("monitoring.example_notice", "en"))
+    return df
+
+
+def _cli_scenario(args) -> Scenario:
+    return scenario(args.scenario, files=args.file, overrides=parse_overrides(args.set or []))
+
+
+def _print_notes(notes: Iterable[str], out=None) -> None:
+    out = out or sys.stdout
+    print("Assumptions:", file=out)
+    for note in notes:
+        print(f"  - {note}", file=out)
+
+
+def _cmd_list(args) -> int:
+    table = list_scenarios(args.file)
+    width = max(map(len, table["name"]))
+    for row in table.itertuples():
+        print(f"{row.name:<{width}}  {row.description}")
+    return 0
+
+
+def _cmd_run(args) -> int:
+    s = _cli_scenario(args)
+    realisations = _load_realisations(args.realisations)
+    if args.table != "stock":
+        if args.runs:
+            raise UserError("--runs: the Monte Carlo covers the stock table only (--table stock)")
+        fn = project_retrofits if args.table == "retrofits" else project_solar
+        df = fn(s, realisations=realisations)
+        df.to_csv(args.out, index=False)
+        print(f"{args.table} per corporation, scenario {s.name}: {len(df)} rows → {args.out}")
+        _print_notes(df.attrs["notes"])
+        return 0
+    model = resolve(s, realisations=realisations)
+    proj = project(model)
+    first, last = proj.iloc[0], proj.iloc[-1]
+    print(f"Scenario {s.name}: {s.description}")
+    print(
+        f"Social-rent share: {first['social_rent_share_pct']:.2f} % at the end of {int(first['year'])}, "
+        f"{last['social_rent_share_pct']:.2f} % at the end of {int(last['year'])} (deterministic)"
+    )
+    if args.runs:
+        if not model.uncertainty:
+            print("Note: this scenario declares no uncertainty; every run is the same.")
+        df = monte_carlo(model, runs=args.runs, seed=args.seed)
+        end = df.iloc[-1]
+        print(
+            f"Monte Carlo, {args.runs:,} runs, seed {df.attrs['seed']}: share in {int(end['year'])} "
+            f"P10 {end['social_rent_share_pct_p10']:.2f} %, P50 {end['social_rent_share_pct_p50']:.2f} %, "
+            f"P90 {end['social_rent_share_pct_p90']:.2f} %; chance ≥ 25 %: {end['chance_share_ge_25_pct']:.1f} %, "
+            f"≥ 30 %: {end['chance_share_ge_30_pct']:.1f} %"
+        )
+    else:
+        df = proj
+    df.to_csv(args.out, index=False)
+    print(f"Written: {args.out}")
+    _print_notes(model.notes)
+    return 0
+
+
+def _cmd_solve(args) -> int:
+    s = _cli_scenario(args)
+    sol = solve(
+        s,
+        args.target_share,
+        args.by,
+        from_year=args.from_year,
+        total_additions=args.total_additions,
+        realisations=_load_realisations(args.realisations),
+    )
+    print(describe_solution(sol))
+    return 0
+
+
+def configure_cli(sub) -> None:
+    """Add `afspraken scenario list|run|solve`."""
+    parser = sub.add_parser(
+        "scenario", help="2030 projections of the dwelling and social-rent stock"
+    )
+    scen_sub = parser.add_subparsers(dest="scenario_command", required=True, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser, *, with_scenario: bool = True) -> None:
+        p.add_argument(
+            "--file",
+            action="append",
+            metavar="FILE",
+            help="your own scenario file (YAML, same format as data/scenarios.yml); repeatable",
+        )
+        if not with_scenario:
+            return
+        p.add_argument("--scenario", default=DEFAULT_SCENARIO, metavar="NAME", help="scenario name")
+        p.add_argument(
+            "--set",
+            action="append",
+            metavar="KEY=VALUE",
+            help="override a parameter (VALUE is YAML), e.g. --set sales_per_year=20 or "
+            "--set 'additions_social_per_year={plan: annex2, then: 400}'; repeatable",
+        )
+        p.add_argument(
+            "--realisations", metavar="DIR", help="monitoring data directory for the trend paces"
+        )
+
+    p = scen_sub.add_parser("list", help="the scenarios with a one-line description")
+    common(p, with_scenario=False)
+    p.set_defaults(func=_cmd_list)
+
+    p = scen_sub.add_parser("run", help="project a scenario and write a CSV")
+    common(p)
+    p.add_argument("--runs", type=int, metavar="N", help="Monte Carlo runs (percentiles per year)")
+    p.add_argument("--seed", type=int, metavar="S", help="random seed (reproducible runs)")
+    p.add_argument(
+        "--table",
+        choices=("stock", "retrofits", "solar"),
+        default="stock",
+        help="stock (default), or retrofits/solar per corporation",
+    )
+    p.add_argument("--out", required=True, metavar="FILE.csv", help="output CSV")
+    p.set_defaults(func=_cmd_run)
+
+    p = scen_sub.add_parser("solve", help="social-rent homes a year that a target share takes")
+    common(p)
+    p.add_argument(
+        "--target-share", type=float, metavar="PCT", help="target share in percent, e.g. 30"
+    )
+    p.add_argument(
+        "--by", type=int, metavar="YEAR", help="year the share must be reached (end of year)"
+    )
+    p.add_argument(
+        "--from",
+        dest="from_year",
+        type=int,
+        metavar="YEAR",
+        help="first year of the constant additions (default: the year after the base year)",
+    )
+    p.add_argument(
+        "--total-additions",
+        choices=TOTAL_ADDITIONS_RULES,
+        help="on_top (default): total additions rise with the social ones; fixed: they stay",
+    )
+    p.set_defaults(func=_cmd_solve)

@@ -1,0 +1,452 @@
+"""Resolution: a scenario's specs, read against the annex tables, realisations and the baseline,
+become a Model (a number per flow and year) with the notes behind every number."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from afspraken_analysis.baseline import base_stocks
+from afspraken_analysis.data import load
+from afspraken_analysis.errors import UserError
+
+from .config import (
+    FLOW_KEYS,
+    PLAN_SOURCES,
+    RATE_KEYS,
+    STOCK_KEYS,
+    TREND_INDICATORS,
+    WOONDEAL_FLOWS,
+    WOONDEAL_KEYS,
+    Scenario,
+    _check_horizon,
+    _check_series,
+    _is_number,
+    scenario,
+)
+from .model import Model, _num, _solve_model
+
+REALISATION_COLUMNS = ("year", "indicator", "party", "value")
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What resolution may read: data tables, realisations and the baseline (each optional)."""
+
+    tables: Mapping[str, pd.DataFrame] | None = None
+    realisations: pd.DataFrame | None = None
+    base: Mapping[str, Any] | None = None
+
+    def table(self, name: str) -> pd.DataFrame:
+        if self.tables is not None and name in self.tables:
+            return self.tables[name]
+        return load(name)
+
+    def base_stocks(self) -> Mapping[str, Any]:
+        if self.base is not None:
+            return self.base
+        return base_stocks()
+
+
+def _realisations(ctx: _Context) -> pd.DataFrame | None:
+    df = ctx.realisations
+    if df is None:
+        return None
+    missing = [c for c in REALISATION_COLUMNS if c not in df.columns]
+    if missing:
+        raise UserError(
+            f"realisations: missing column(s) {', '.join(missing)}; expected {', '.join(REALISATION_COLUMNS)}"
+        )
+    return df
+
+
+def _realised(
+    ctx: _Context, key: str, *, by_party: bool, known_levels: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, str] | tuple[None, None]:
+    """Realised yearly values for a flow key: a frame indexed by year, one column per corporation
+    when `by_party`, else one column 'all'. None without data.
+
+    Rows with a party (the corporations) are summed; rows with an empty party (the whole
+    municipality) are used only when an indicator has no rows with a party, because the
+    municipality's social new builds include homes of other builders. A level (a stock at the end
+    of the year) becomes its yearly change; `known_levels` (year × column, e.g. the base stock)
+    supply the years before the first realised one. Returns (table, which rows were used)."""
+    df = _realisations(ctx)
+    if df is None:
+        return None, None
+    indicator, difference = TREND_INDICATORS[key]
+    rows = df.loc[df["indicator"] == indicator, ["year", "party", "value"]].dropna(subset=["value"])
+    has_party = rows["party"].notna()
+    scope = "per corporation" if by_party else "whole municipality"
+    if by_party or has_party.any():
+        rows = rows[has_party]
+        scope = scope if by_party else "sum over the corporations"
+    if rows.empty:
+        return None, None
+    parties = rows["party"].astype(str) if by_party else "all"
+    rows = rows.assign(
+        party=parties, year=rows["year"].astype(int), value=rows["value"].astype(float)
+    )
+    table = rows.pivot_table(index="year", columns="party", values="value", aggfunc="sum")
+    table.columns = table.columns.astype(str)
+    if difference:
+        if known_levels is not None:
+            earlier = known_levels[known_levels.index < table.index.min()]
+            table = table.combine_first(earlier[[c for c in earlier if c in table]])
+        table = table.reindex(range(table.index.min(), table.index.max() + 1)).diff().iloc[1:]
+        table = table.dropna(how="all")
+        if table.empty:
+            return None, None
+    return table, scope
+
+
+def _trend_note(key: str, fallback_used: bool) -> str:
+    indicator, difference = TREND_INDICATORS[key]
+    what = f"yearly change of {indicator}" if difference else indicator
+    if fallback_used:
+        return f"no realisation data supplied for {what}; "
+    return f"trend of realised {what}: "
+
+
+def _woondeal_pace(key: str, params: Mapping[str, Any]) -> tuple[float, str]:
+    homes = params[
+        "woondeal_homes_total" if key == "additions_total_per_year" else "woondeal_homes_social"
+    ]
+    start, end = params["woondeal_start_year"], params["woondeal_end_year"]
+    years = end - start + 1
+    pace = homes / years
+    what = "homes" if key == "additions_total_per_year" else "social-rent homes"
+    return pace, (
+        f"Woondeal pace {_num(homes)} {what} / {years} years ({start}-{end}, assumed period) "
+        f"= {_num(pace)} a year"
+    )
+
+
+def _plan_series(key: str, plan: Any, ctx: _Context) -> tuple[dict[int, float], str]:
+    if isinstance(plan, Mapping):
+        series = _check_series(plan, key)
+        shown = ", ".join(f"{y}: {_num(v)}" for y, v in sorted(series.items()))
+        return series, f"plan ({shown})"
+    table_name = PLAN_SOURCES[plan][0]
+    df = ctx.table(table_name)
+    totals = df.groupby("year", observed=True)["homes"].sum()
+    series = {int(y): float(v) for y, v in totals.items()}
+    shown = ", ".join(f"{y}: {_num(v)}" for y, v in sorted(series.items()))
+    return series, f"{plan} plan from table {table_name} ({shown})"
+
+
+def _resolve_flow(
+    key: str,
+    spec: Any,
+    years: np.ndarray,
+    params: Mapping,
+    ctx: _Context,
+    known_levels: pd.DataFrame | None = None,
+) -> tuple[np.ndarray, str]:
+    """One planned value per projection year, and a note saying where the numbers come from."""
+    n = len(years)
+    if _is_number(spec):
+        return np.full(n, float(spec)), f"{key}: {_num(spec)} a year (constant)"
+    if spec == "woondeal":
+        pace, note = _woondeal_pace(key, params)
+        return np.full(n, pace), f"{key}: {note}"
+    if spec == "trend":
+        spec = {"pace": "trend"}
+    if "plan" in spec:
+        return _resolve_plan(key, spec, years, params, ctx)
+    if "pace" in spec:
+        return _resolve_trend(key, spec, years, params, ctx, known_levels)
+    return _resolve_series(key, spec, years)
+
+
+def _resolve_plan(
+    key: str, spec: Mapping, years: np.ndarray, params: Mapping, ctx: _Context
+) -> tuple[np.ndarray, str]:
+    """{plan: ..., then: ...}: the plan's years as planned, the other years at the `then` pace."""
+    series, plan_note = _plan_series(key, spec["plan"], ctx)
+    then = spec["then"]
+    if then == "plan_mean":
+        pace = sum(series.values()) / len(series)
+        then_note = f"then the plan mean {_num(pace)} a year"
+    elif then == "woondeal":
+        pace, note = _woondeal_pace(key, params)
+        then_note = f"then the {note}"
+    else:
+        pace = float(then)
+        then_note = f"then {_num(pace)} a year"
+    values = np.array([series.get(int(y), pace) for y in years], dtype=float)
+    used = [y for y in years if int(y) in series]
+    if not used:
+        plan_note += " (no plan year falls in the projection)"
+    return values, f"{key}: {plan_note}, {then_note}"
+
+
+def _resolve_trend(
+    key: str,
+    spec: Mapping,
+    years: np.ndarray,
+    params: Mapping,
+    ctx: _Context,
+    known_levels: pd.DataFrame | None,
+) -> tuple[np.ndarray, str]:
+    """{pace: trend}: realised years as realised, the others at the realised mean (or the
+    fallback without realisations)."""
+    realised, scope = _realised(ctx, key, by_party=False, known_levels=known_levels)
+    if realised is None:
+        if "fallback" not in spec:
+            indicator = TREND_INDICATORS[key][0]
+            raise UserError(
+                f"{key}: 'trend' needs realisation data (indicator {indicator}) and none was "
+                "supplied; pass realisations or give a fallback: {pace: trend, fallback: ...}"
+            )
+        values, note = _resolve_flow(key, spec["fallback"], years, params, ctx)
+        body = note.split(": ", 1)[1]
+        return values, f"{key}: {_trend_note(key, True)}fallback: {body}"
+    series = realised["all"]
+    pace = float(series.mean())
+    values = np.array([series.get(int(y), pace) for y in years], dtype=float)
+    if (values < 0).any():
+        raise UserError(f"{key}: the realised trend is negative ({_num(pace)} a year)")
+    shown = ", ".join(f"{y}: {_num(v)}" for y, v in series.items())
+    return values, (
+        f"{key}: {_trend_note(key, False)}realised ({scope}) {shown}; realised years as realised, "
+        f"other years at the realised mean {_num(pace)} a year"
+    )
+
+
+def _resolve_series(key: str, spec: Mapping, years: np.ndarray) -> tuple[np.ndarray, str]:
+    """{year: n}: a value for every projection year."""
+    series = _check_series(spec, key)
+    missing = [int(y) for y in years if int(y) not in series]
+    if missing:
+        raise UserError(
+            f"{key}: the series has no value for {', '.join(map(str, missing))}; give every year from "
+            f"{years[0]} to {years[-1]}, or use {{plan: {{...}}, then: ...}}"
+        )
+    return np.array([series[int(y)] for y in years], dtype=float), f"{key}: series " + ", ".join(
+        f"{int(y)}: {_num(series[int(y)])}" for y in years
+    )
+
+
+def _base_stocks(
+    params: Mapping[str, Any], ctx: _Context
+) -> tuple[int, float, float, list[str], Mapping | None]:
+    missing = [k for k in ("base_year", *STOCK_KEYS) if params.get(k) is None]
+    base = ctx.base_stocks() if missing else None
+    base_year = params.get("base_year", base["base_year"] if base else None)
+    notes = []
+    stocks = {}
+    for key in STOCK_KEYS:
+        if params.get(key) is not None:
+            stocks[key] = float(params[key])
+            notes.append(f"{key}: {_num(stocks[key])} at the end of {base_year} (given)")
+            continue
+        if base["base_year"] != base_year:
+            raise UserError(
+                f"{key}: the baseline gives stocks for the end of {base['base_year']}, but base_year is "
+                f"{base_year}; give {key} for the end of {base_year} as well"
+            )
+        stocks[key] = float(base[key])
+        extra = ""
+        if key == "social_rent_stock" and "social_rent_stock_low" in base:
+            low, high = base["social_rent_stock_low"], base["social_rent_stock_high"]
+            extra = f" (interval {_num(low)}-{_num(high)})"
+        notes.append(f"{key}: {_num(stocks[key])}{extra} at the end of {base_year} (baseline)")
+    if base is not None and any(params.get(k) is None for k in STOCK_KEYS):
+        notes.append(f"baseline source: {base.get('source', 'not stated')}")
+    if stocks["dwellings_total"] <= 0:
+        raise UserError("dwellings_total must be > 0")
+    if stocks["social_rent_stock"] > stocks["dwellings_total"]:
+        raise UserError("social_rent_stock is above dwellings_total")
+    return base_year, stocks["dwellings_total"], stocks["social_rent_stock"], notes, base
+
+
+def _distribution_support(spec: Mapping[str, Any]) -> tuple[float, float]:
+    name = spec["distribution"]
+    if name == "fixed":
+        return spec["value"], spec["value"]
+    if name == "normal":
+        return spec.get("low", 0.0), spec.get("high", math.inf)
+    return spec["low"], spec["high"]
+
+
+def _check_parts(flows: Mapping[str, np.ndarray], uncertainty: Mapping, years: np.ndarray) -> None:
+    """Social additions ≤ total additions and social demolitions ≤ total demolitions, every year
+    and over the whole support of any distribution."""
+    for part, whole in (
+        ("additions_social_per_year", "additions_total_per_year"),
+        ("demolitions_social_per_year", "demolitions_total_per_year"),
+    ):
+        hi = (
+            flows[part]
+            if part not in uncertainty
+            else np.full(len(years), _distribution_support(uncertainty[part])[1])
+        )
+        lo = (
+            flows[whole]
+            if whole not in uncertainty
+            else np.full(len(years), _distribution_support(uncertainty[whole])[0])
+        )
+        bad = np.flatnonzero(hi > lo)
+        if bad.size:
+            y = bad[0]
+            detail = "can be" if part in uncertainty or whole in uncertainty else "is"
+            raise UserError(
+                f"{part} {detail} above {whole} in {years[y]} ({_num(hi[y])} > {_num(lo[y])}); "
+                f"the social homes are part of the total, so raise {whole} or lower {part}"
+            )
+
+
+def resolve(
+    s: Scenario | str,
+    *,
+    realisations: pd.DataFrame | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    base: Mapping[str, Any] | None = None,
+) -> Model:
+    """Resolve a scenario against the data: base stocks, a planned value per flow and year, numeric
+    distributions, and the notes behind every number. A `target` block is solved here.
+
+    `tables` replaces data.load for the named tables, `base` replaces baseline.base_stocks(),
+    `realisations` (year, indicator, party, value) feeds the `trend` paces.
+    """
+    if isinstance(s, str):
+        s = scenario(s)
+    model = _resolve_untargeted(s, _Context(tables, realisations, base))
+    if s.target is None:
+        return model
+    t = s.target
+    sol = _solve_model(
+        model,
+        float(t["share_pct"]),
+        int(t["by_year"]),
+        from_year=t.get("from_year"),
+        total_additions=t.get("total_additions", "on_top"),
+    )
+    if not sol.feasible:
+        raise UserError(f"scenario {s.name!r}, target: {sol.message}")
+    return sol.model
+
+
+def _resolve_untargeted(s: Scenario, ctx: _Context) -> Model:
+    params = s.parameters
+    _check_complete(s)
+    base_year, d0, s0, notes, base = _base_stocks(params, ctx)
+    horizon = params["horizon_year"]
+    _check_horizon(base_year, horizon, f"scenario {s.name!r}")
+    years = np.arange(base_year + 1, horizon + 1)
+    flows = _resolve_flows(params, years, ctx, base_year, d0, notes)
+    _add_rate_notes(params, notes)
+    uncertainty = _resolve_uncertainty(s, base, notes)
+    _check_parts(flows, uncertainty, years)
+    if (
+        "dwellings_total" in uncertainty
+        and _distribution_support(uncertainty["dwellings_total"])[0] <= 0
+    ):
+        raise UserError("uncertainty, dwellings_total: the distribution must stay above 0")
+    return Model(
+        name=s.name,
+        base_year=int(base_year),
+        horizon_year=int(horizon),
+        dwellings_total=d0,
+        social_rent_stock=s0,
+        flows=flows,
+        delivery_rate=float(params["delivery_rate"]),
+        delivery_rate_social=float(params["delivery_rate_social"]),
+        uncertainty=uncertainty,
+        notes=tuple(notes),
+    )
+
+
+def _check_complete(s: Scenario) -> None:
+    """Every flow, rate and the horizon given; the Woondeal numbers too when a flow uses them."""
+    params = s.parameters
+    missing = [k for k in (*FLOW_KEYS, *RATE_KEYS, "horizon_year") if k not in params]
+    if any(_mentions(params.get(k), "woondeal") for k in WOONDEAL_FLOWS):
+        missing += [k for k in WOONDEAL_KEYS if k not in params]
+    if missing:
+        raise UserError(f"scenario {s.name!r}: missing parameter(s) {', '.join(missing)}")
+
+
+def _resolve_flows(
+    params: Mapping[str, Any],
+    years: np.ndarray,
+    ctx: _Context,
+    base_year: int,
+    d0: float,
+    notes: list[str],
+) -> dict[str, np.ndarray]:
+    """Every flow resolved (read-only arrays); their notes are appended to `notes`."""
+    flows = {}
+    # the base stock is the level before the first realised dwellings_total (trend of additions)
+    known = {"additions_total_per_year": pd.DataFrame({"all": [d0]}, index=[base_year])}
+    for key in FLOW_KEYS:
+        values, note = _resolve_flow(key, params[key], years, params, ctx, known.get(key))
+        values.setflags(write=False)
+        flows[key] = values
+        notes.append(note)
+    return flows
+
+
+def _add_rate_notes(params: Mapping[str, Any], notes: list[str]) -> None:
+    """Notes on delivery rates below or above 1 and on the Woondeal's assumed period."""
+    for key in RATE_KEYS:
+        if params[key] != 1:
+            notes.append(f"{key}: {params[key]:g} of planned additions arrive")
+    if any("Woondeal pace" in note for note in notes):
+        notes.append(
+            f"Woondeal: {_num(params['woondeal_homes_total'])} homes of which "
+            f"{_num(params['woondeal_homes_social'])} social rent; the document gives no period, assumed "
+            f"{params['woondeal_start_year']}-{params['woondeal_end_year']} (woondeal_start_year, "
+            "woondeal_end_year); the pace continues after the period"
+        )
+
+
+def _resolve_uncertainty(
+    s: Scenario, base: Mapping | None, notes: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Numeric distributions: 'baseline' becomes the baseline's interval for the social-rent
+    stock (or is dropped, with a note); notes are appended to `notes`."""
+    uncertainty = {}
+    for key, spec in s.uncertainty.items():
+        spec = dict(spec)
+        if spec["distribution"] == "baseline":
+            if s.parameters.get("social_rent_stock") is not None or base is None:
+                notes.append(
+                    "uncertainty, social_rent_stock: the stock is given explicitly, so the baseline "
+                    "interval is not used (fixed)"
+                )
+                continue
+            if "social_rent_stock_low" not in base or "social_rent_stock_high" not in base:
+                notes.append(
+                    "uncertainty, social_rent_stock: the baseline gives no interval (fixed)"
+                )
+                continue
+            spec = {
+                "distribution": "uniform",
+                "low": float(base["social_rent_stock_low"]),
+                "high": float(base["social_rent_stock_high"]),
+            }
+        uncertainty[key] = spec
+        shown = ", ".join(f"{k} {v}" for k, v in spec.items() if k != "distribution")
+        notes.append(f"uncertainty, {key}: {spec['distribution']} ({shown}) in Monte Carlo runs")
+    return uncertainty
+
+
+def _mentions(spec: Any, name: str) -> bool:
+    if spec == name:
+        return True
+    if isinstance(spec, Mapping):
+        return any(_mentions(v, name) for v in spec.values())
+    return False
+
+
+def _as_model(s, realisations=None, tables=None, base=None) -> Model:
+    if isinstance(s, Model):
+        return s
+    return resolve(s, realisations=realisations, tables=tables, base=base)

@@ -1,0 +1,134 @@
+"""What a target share takes: solve (the constant social additions a share takes), its converse
+share_reached, and describe_solution for printing the answer with its assumptions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from afspraken_analysis.errors import UserError
+
+from .config import TOTAL_ADDITIONS_RULES, Scenario, _apply_overrides, _check_count, scenario
+from .model import (
+    Model,
+    Solution,
+    _check_solve_years,
+    _num,
+    _share_at,
+    _solve_model,
+    _with_social_additions,
+)
+from .resolve import _as_model, _check_parts, _Context, _resolve_untargeted
+
+
+def solve(
+    s: Scenario | Model | str,
+    target_share_pct: float | None = None,
+    by_year: int | None = None,
+    *,
+    from_year: int | None = None,
+    total_additions: str | None = None,
+    realisations: pd.DataFrame | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    base: Mapping[str, Any] | None = None,
+) -> Solution:
+    """The constant yearly social additions (planned homes, before delivery rates) that bring the
+    social-rent share to `target_share_pct` in `by_year`, all other flows as in the scenario.
+
+    The constant applies from `from_year` (default base_year + 1) to the horizon; earlier years keep
+    the scenario's flows. `total_additions`: "on_top" (default; total additions rise with the
+    social ones) or "fixed". A scenario with a `target` block supplies the defaults and is solved
+    without its own target applied. A `by_year` after the horizon extends the horizon.
+    The answer is checked by running the projection with it (`share_check_pct`).
+    """
+    target = None
+    if isinstance(s, str):
+        s = scenario(s)
+    if isinstance(s, Scenario):
+        target = s.target or {}
+        if by_year is None:
+            by_year = target.get("by_year", s.parameters.get("horizon_year"))
+        horizon = s.parameters.get("horizon_year")
+        extended = isinstance(by_year, int) and horizon is not None and by_year > horizon
+        if extended:
+            s = _apply_overrides(s, {"horizon_year": by_year})
+        model = _resolve_untargeted(s, _Context(tables, realisations, base))
+        if extended:
+            note = f"horizon_year: extended from {horizon} to {by_year} for this answer"
+            model = replace(model, notes=(*model.notes, note))
+        if target_share_pct is None:
+            target_share_pct = target.get("share_pct")
+        from_year = target.get("from_year") if from_year is None else from_year
+        total_additions = total_additions or target.get("total_additions")
+    else:
+        model = s
+        by_year = model.horizon_year if by_year is None else by_year
+    if target_share_pct is None:
+        raise UserError("give a target share (e.g. --target-share 30)")
+    return _solve_model(
+        model,
+        target_share_pct,
+        by_year,
+        from_year=from_year,
+        total_additions=total_additions or "on_top",
+    )
+
+
+def share_reached(
+    s: Scenario | Model | str,
+    additions_social_per_year: float,
+    by_year: int | None = None,
+    *,
+    from_year: int | None = None,
+    total_additions: str = "on_top",
+    realisations: pd.DataFrame | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    base: Mapping[str, Any] | None = None,
+) -> float:
+    """The social-rent share (%) in `by_year` (default: the horizon) with constant planned social
+    additions from `from_year` on; the converse of `solve`."""
+    model = _as_model(s, realisations, tables, base)
+    by_year = model.horizon_year if by_year is None else by_year
+    from_year = _check_solve_years(model, by_year, from_year)
+    _check_count(additions_social_per_year, "additions_social_per_year")
+    if total_additions not in TOTAL_ADDITIONS_RULES:
+        raise UserError(
+            f"total_additions: {total_additions!r} is not valid; choose {', '.join(TOTAL_ADDITIONS_RULES)}"
+        )
+    changed = _with_social_additions(
+        model, float(additions_social_per_year), from_year, total_additions
+    )
+    _check_parts(changed.flows, {}, model.years[1:])
+    return _share_at(changed, by_year)
+
+
+def describe_solution(sol: Solution) -> str:
+    """The answer and the assumptions behind it, as printed by `afspraken scenario solve`."""
+    head = (
+        f"Scenario {sol.scenario}: what a {sol.target_share_pct:g} % social-rent share in "
+        f"{sol.by_year} takes"
+    )
+    lines = [head, "=" * len(head)]
+    if sol.feasible:
+        lines += [
+            f"Answer: {_num(sol.additions_social_per_year, 1)} social-rent homes a year (planned), "
+            f"constant from {sol.from_year}; total additions: {sol.total_additions}.",
+            f"Check: the projection with this number reaches {sol.share_check_pct:.6f} % in {sol.by_year}.",
+        ]
+    else:
+        lines += [
+            f"No answer within the rules: {sol.message}.",
+            f"(Unconstrained value: {_num(sol.additions_social_per_year, 1)} a year.)",
+        ]
+    lines += [
+        f"The scenario as it stands plans {_num(sol.scenario_additions_social_per_year, 1)} social-rent "
+        f"homes a year over {sol.from_year}-{sol.by_year} and reaches {sol.share_without_pct:.2f} % in "
+        f"{sol.by_year}.",
+        "",
+        "Assumptions:",
+        *(f"  - {note}" for note in sol.notes),
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,186 @@
+"""Notebook helpers: the social-rent share chart (plot_share) and the interactive slider box."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from afspraken_analysis.errors import UserError
+from afspraken_analysis.labels import fmt_number, fmt_pct, t
+
+from .config import (
+    DEFAULT_SCENARIO,
+    FLOW_KEYS,
+    MAX_HORIZON_YEAR,
+    Scenario,
+    _apply_overrides,
+    scenario,
+)
+from .model import Model, _solve_model
+from .projection import project
+from .resolve import resolve
+
+
+def plot_share(
+    projection: pd.DataFrame, *, band: pd.DataFrame | None = None, lang: str = "nl", ax=None
+):
+    """The social-rent share per year with the 25 % floor and the 30 % aim; `band` (a monte_carlo
+    summary) adds the P10-P90 band and the median. Returns the matplotlib Axes."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    if band is not None:
+        ax.fill_between(
+            band["year"],
+            band["social_rent_share_pct_p10"],
+            band["social_rent_share_pct_p90"],
+            alpha=0.25,
+            label=t("scenario.band", lang),
+        )
+        ax.plot(
+            band["year"],
+            band["social_rent_share_pct_p50"],
+            ls="--",
+            label=t("scenario.median", lang),
+        )
+    ax.plot(
+        projection["year"],
+        projection["social_rent_share_pct"],
+        marker="o",
+        label=t("scenario.projection", lang),
+    )
+    ax.axhline(25, color="tab:red", lw=1, label=t("scenario.floor_25", lang))
+    ax.axhline(30, color="tab:green", lw=1, label=t("scenario.aim_30", lang))
+    ax.set_xlabel(t("scenario.axis_year", lang))
+    ax.set_ylabel(t("scenario.axis_share", lang))
+    ax.set_title(t("scenario.title", lang, name=projection.attrs.get("scenario", "")))
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def _with_then(spec: Any, value: float) -> Any:
+    """Replace the pace after the plan (or the whole flow, when it has no plan) by `value`."""
+    if isinstance(spec, Mapping) and "plan" in spec:
+        return {**spec, "then": value}
+    return value
+
+
+def interactive(
+    s: Scenario | str = DEFAULT_SCENARIO,
+    *,
+    files=None,
+    realisations: pd.DataFrame | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    base: Mapping[str, Any] | None = None,
+    lang: str = "nl",
+):
+    """An ipywidgets box with sliders for the main flows; the chart and a summary (share at the
+    horizon, social additions a year a 30 % share takes) follow the sliders. In a notebook:
+    `scenarios.interactive("afspraken")` as the last line of a cell."""
+    import ipywidgets as widgets
+
+    if isinstance(s, str):
+        s = scenario(s, files=files)
+    model = resolve(s, realisations=realisations, tables=tables, base=base)
+    # The sliders set the flows; a target block would override them, so it is dropped here (the
+    # sliders start at the solved values, which is the same for a target from the end of the plan).
+    s = replace(s, target=None)
+    controls = _controls(model, lang)
+    summary = widgets.HTML()
+    chart = widgets.Output()
+
+    def update(**values):
+        _update(s, values, summary, chart, lang, realisations, tables, base)
+
+    widgets.interactive_output(update, controls)
+    return widgets.VBox([widgets.VBox(list(controls.values())), summary, chart])
+
+
+def _controls(model: Model, lang: str) -> dict[str, Any]:
+    """One slider per main flow (starting at its last planned value), the delivery rate and the
+    horizon."""
+    import ipywidgets as widgets
+
+    last = {k: float(v[-1]) if len(v) else 0.0 for k, v in model.flows.items()}
+
+    def slider(key, high, step=10.0):
+        value = last[key]
+        return widgets.FloatSlider(
+            value=value,
+            min=0.0,
+            max=max(high, value),
+            step=step,
+            **_look(t(f"scenario.slider.{key}", lang)),
+        )
+
+    return {
+        "additions_social_per_year": slider("additions_social_per_year", 2000),
+        "additions_total_per_year": slider("additions_total_per_year", 4000),
+        "sales_per_year": slider("sales_per_year", 200, 1),
+        "demolitions_total_per_year": slider("demolitions_total_per_year", 500),
+        "demolitions_social_per_year": slider("demolitions_social_per_year", 500),
+        "liberalisations_per_year": slider("liberalisations_per_year", 500),
+        "acquisitions_per_year": slider("acquisitions_per_year", 500),
+        "delivery_rate": widgets.FloatSlider(
+            value=model.delivery_rate,
+            min=0.0,
+            max=1.5,
+            step=0.05,
+            **_look(t("scenario.slider.delivery_rate", lang)),
+        ),
+        "horizon_year": widgets.IntSlider(
+            value=model.horizon_year,
+            min=model.base_year + 1,
+            max=MAX_HORIZON_YEAR,
+            **_look(t("scenario.slider.horizon_year", lang)),
+        ),
+    }
+
+
+def _look(description: str) -> dict[str, Any]:
+    """Every slider: one wide row, the label in full, the chart redrawn only when it is let go."""
+    import ipywidgets as widgets
+
+    return {
+        "description": description,
+        "continuous_update": False,
+        "style": {"description_width": "initial"},
+        "layout": widgets.Layout(width="32em"),
+    }
+
+
+def _update(s: Scenario, values, summary, chart, lang, realisations, tables, base) -> None:
+    """Re-run the scenario with the slider values; show the share, what 30 % takes, the chart."""
+    import matplotlib.pyplot as plt
+
+    overrides = {
+        key: _with_then(s.parameters[key], value) if key in FLOW_KEYS else value
+        for key, value in values.items()
+    }
+    try:
+        changed = _apply_overrides(s, overrides)
+        m = resolve(changed, realisations=realisations, tables=tables, base=base)
+        proj = project(m)
+        sol = _solve_model(m, 30.0, m.horizon_year)
+    except UserError as exc:
+        summary.value = f"<b>{exc}</b>"
+        return
+    end = proj.iloc[-1]
+    needed = fmt_number(sol.additions_social_per_year, lang) if sol.feasible else "–"
+    summary.value = t(
+        "scenario.summary",
+        lang,
+        year=int(end["year"]),
+        share=fmt_pct(end["social_rent_share_pct"], lang),
+        needed=needed,
+    )
+    chart.clear_output(wait=True)
+    with chart:
+        fig, ax = plt.subplots(figsize=(7, 4))
+        plot_share(proj, lang=lang, ax=ax)
+        plt.show()
+        plt.close(fig)
