@@ -18,9 +18,10 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from afspraken_analysis import cli, params, plots, report, scenarios
+from afspraken_analysis import cli, report, scenarios
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR
+from afspraken_analysis.report import params, plots
 
 CODE_MARKERS = (
     "import ",
@@ -281,7 +282,7 @@ def _notebook(path: Path, body: str) -> None:
         # %%
         import sys
 
-        from afspraken_analysis import params
+        from afspraken_analysis.report import params
 
         # %% tags=["parameters"]
         year: int = 2025  # report year

@@ -16,7 +16,7 @@ COMMANDS = {
     "template": "monitoring",
     "validate": "monitoring",
     "scenario": "scenarios",
-    "report": "report",
+    "report": "report.cli",
 }
 
 
