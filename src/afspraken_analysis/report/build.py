@@ -64,7 +64,33 @@ def build_report(
     declared = declared_parameters(sources)
     kernel = progress.run("kernel check", check_kernel)
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
-    values = {
+    values = _parameter_values(p, build)
+    per_notebook = {
+        name: {k: values[k] for k in names if k in values} for name, names in declared.items()
+    }
+    info = BuildInfo(
+        params={k: v for k, v in values.items() if k != "output_dir"},
+        notebooks=[s.stem for s in sources],
+        fictitious=inputs_are_fictitious(p),
+    )
+    try:
+        _run_notebooks(build, out, sources, per_notebook, progress)
+        _render(build, p, info, progress)
+        info.steps = list(progress.steps)
+        files = input_files(p, sources, params_file)
+        progress.run("manifest.json", write_manifest, build, info, files, kernel)
+    except NotebookFailure as failure:
+        raise _keep_failed(build, out, failure) from None
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    _move_into_place(build, out)
+    return out
+
+
+def _parameter_values(p: params.Params, build: Path) -> dict:
+    """Every parameter a notebook may declare, as papermill passes it (empty text for none)."""
+    return {
         "year": p.year,
         "monitoring": str(p.monitoring) if p.monitoring else "",
         "scenario": p.scenario,
@@ -73,44 +99,39 @@ def build_report(
         "woondeal_start_year": p.woondeal_start_year,
         "output_dir": str(build),
     }
-    per_notebook = {
-        name: {k: values[k] for k in names if k in values} for name, names in declared.items()
-    }
-    fictitious = inputs_are_fictitious(p)
-    info = BuildInfo(
-        params={k: v for k, v in values.items() if k != "output_dir"},
-        notebooks=[s.stem for s in sources],
-        fictitious=fictitious,
+
+
+def _run_notebooks(
+    build: Path, out: Path, sources: list[Path], per_notebook: dict, progress: Progress
+) -> None:
+    """The notebooks, slowest first (times of the previous build); the PDF libraries load meanwhile."""
+    for sub in ("figures", "tables", "notebooks"):
+        (build / sub).mkdir()
+    order = run_order(sources, out / "manifest.json")
+    preload = threading.Thread(target=_preload, daemon=True)
+    preload.start()
+    progress.run("notebooks", run_notebooks, order, build, per_notebook, progress)
+    preload.join()
+
+
+def _render(build: Path, p: params.Params, info: BuildInfo, progress: Progress) -> None:
+    """report.pdf from the executed notebooks, slides.pptx from the tables and figures."""
+    meta = title_meta(p, info.fictitious)
+    progress.run("report.pdf", render_pdf, build, info.notebooks, meta, p.lang)
+    progress.run("slides.pptx", slides.build_deck, build, meta, p)
+
+
+def _keep_failed(build: Path, out: Path, failure: NotebookFailure) -> UserError:
+    """Keep the failed build as <out>.failed; the error that names the notebook and the cell."""
+    failed_dir = out.with_name(f"{out.name}.failed")
+    shutil.rmtree(failed_dir, ignore_errors=True)
+    build.rename(failed_dir)
+    kept = failed_dir / "notebooks" / f"{failure.notebook}.ipynb"
+    where = f"cell {failure.cell}" if failure.cell else "a cell"
+    return UserError(
+        f"notebook {failure.notebook} failed in {where} "
+        f"(execution count {failure.exec_count}; {failure.first_line!r}):\n"
+        f"  {failure.ename}: {failure.evalue}\n"
+        f"The executed notebook is kept at {params.relative(kept)}; "
+        f"the earlier outputs in {params.relative(out)} are untouched."
     )
-    try:
-        for sub in ("figures", "tables", "notebooks"):
-            (build / sub).mkdir()
-        order = run_order(sources, out / "manifest.json")
-        preload = threading.Thread(target=_preload, daemon=True)
-        preload.start()
-        progress.run("notebooks", run_notebooks, order, build, per_notebook, progress)
-        preload.join()
-        meta = title_meta(p, fictitious)
-        progress.run("report.pdf", render_pdf, build, info.notebooks, meta, p.lang)
-        progress.run("slides.pptx", slides.build_deck, build, meta, p)
-        info.steps = list(progress.steps)
-        files = input_files(p, sources, params_file)
-        progress.run("manifest.json", write_manifest, build, info, files, kernel)
-    except NotebookFailure as failure:
-        failed_dir = out.with_name(f"{out.name}.failed")
-        shutil.rmtree(failed_dir, ignore_errors=True)
-        build.rename(failed_dir)
-        kept = failed_dir / "notebooks" / f"{failure.notebook}.ipynb"
-        where = f"cell {failure.cell}" if failure.cell else "a cell"
-        raise UserError(
-            f"notebook {failure.notebook} failed in {where} "
-            f"(execution count {failure.exec_count}; {failure.first_line!r}):\n"
-            f"  {failure.ename}: {failure.evalue}\n"
-            f"The executed notebook is kept at {params.relative(kept)}; "
-            f"the earlier outputs in {params.relative(out)} are untouched."
-        ) from None
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
-        raise
-    _move_into_place(build, out)
-    return out
