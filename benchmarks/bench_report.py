@@ -77,7 +77,7 @@ def machine() -> str:
 
 def git_commit() -> str:
     """The short commit, with '+changes' when tracked files differ from it (read-only git)."""
-    from afspraken_analysis.report import git_commit as commit_info
+    from afspraken_analysis.report.manifest import git_commit as commit_info
 
     info = commit_info()
     if info["commit"] is None:

@@ -19,7 +19,8 @@
 # developers and do not appear in the PDF (every visible text comes from labels.csv).
 
 # %%
-from afspraken_analysis import labels, params, report, tracking
+from afspraken_analysis import labels, tracking
+from afspraken_analysis.report import blocks, content, params
 
 # %% tags=["parameters"]
 year: int = 2025  # report year (2024-2030)
@@ -30,19 +31,19 @@ output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing i
 
 # %%
 p = params.check(globals())
-realisations, agreement_status, category_overrides = report.load_monitoring(p)
-goals = report.goals_for(p, realisations, category_overrides)
-summary = report.summary_targets(goals, p.lang)
+realisations, agreement_status, category_overrides = content.load_monitoring(p)
+goals = content.goals_for(p, realisations, category_overrides)
+summary = content.summary_targets(goals, p.lang)
 rollup = tracking.status_rollup(agreement_status, p.year)
-themes = report.status_chips(rollup, p.lang)
+themes = content.status_chips(rollup, p.lang)
 
 # %%
-report.chapter(
+blocks.chapter(
     labels.t("report.h.summary", p.lang, year=p.year), "samenvatting"
-) + report.example_banner(p)
+) + blocks.example_banner(p)
 
 # %%
-report.paragraph(
+blocks.paragraph(
     labels.t(
         "report.summary.lead",
         p.lang,
@@ -50,7 +51,7 @@ report.paragraph(
         targets=len(summary),
         agreements=len(rollup),
         achieved=int((summary["category"] == "achieved").sum()),
-        attention=int(summary["category"].isin(report.ATTENTION_CATEGORIES).sum()),
+        attention=int(summary["category"].isin(content.ATTENTION_CATEGORIES).sum()),
         no_data=int((summary["category"] == "no_data").sum()),
     )
     + " "
@@ -59,7 +60,7 @@ report.paragraph(
 )
 
 # %%
-report.table(
+blocks.table(
     p,
     "samenvatting_doelen",
     summary,
@@ -73,15 +74,15 @@ report.table(
     target="target_value",
     formats={"category_html": "html"},
     csv_data=summary.drop(columns="category_html"),
-    legend=report.override_notes(goals, summary, p.lang),
+    legend=content.override_notes(goals, summary, p.lang),
     title=labels.t("report.t.summary_targets", p.lang, year=p.year),
-    source=report.source("tracking", p),
+    source=content.source("tracking", p),
     caveats=[labels.t("report.caveat.categories", p.lang)],
     css_class="compact summary-targets",
 )
 
 # %%
-report.table(
+blocks.table(
     p,
     "samenvatting_status",
     themes,
@@ -95,7 +96,7 @@ report.table(
     total={"theme": labels.t("report.total", p.lang), "agreements": len(rollup)},
     csv_data=rollup[["agreement_id", "theme_id", "agreement_type", "status", "explanation"]],
     title=labels.t("report.t.summary_status", p.lang, year=p.year),
-    source=report.source("agreements", p),
+    source=content.source("agreements", p),
     css_class="compact status-grid",
-    legend=report.status_legend(p.lang),
+    legend=content.status_legend(p.lang),
 )

@@ -23,7 +23,8 @@
 from IPython.display import display
 
 import afspraken_analysis as aa
-from afspraken_analysis import caveats, labels, params, report, tracking
+from afspraken_analysis import caveats, labels, tracking
+from afspraken_analysis.report import blocks, content, params
 
 # %% tags=["parameters"]
 year: int = 2025  # report year (2024-2030)
@@ -34,13 +35,13 @@ output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing i
 
 # %%
 p = params.check(globals())
-realisations, agreement_status, category_overrides = report.load_monitoring(p)
+realisations, agreement_status, category_overrides = content.load_monitoring(p)
 rollup = tracking.status_rollup(agreement_status, p.year)
-agreements = report.agreements_table(rollup, p)
+agreements = content.agreements_table(rollup, p)
 themes = aa.load("themes")
 
 # %%
-report.chapter(
+blocks.chapter(
     labels.t("report.h.agreements", p.lang),
     "afspraken",
     labels.t("report.agreements.lead", p.lang, n=len(agreements))
@@ -50,15 +51,15 @@ report.chapter(
         else ""
     )
     + (" " + labels.t("report.quoted_in_dutch", p.lang) if p.lang != "nl" else ""),
-) + report.example_banner(p)
+) + blocks.example_banner(p)
 
 # %%
 for theme in themes.itertuples():
     rows = agreements[agreements["theme_id"] == theme.theme_id]
     display(
-        report.section(report.theme_name(theme.theme_id, lang=p.lang), f"thema-{theme.theme_id}")
-        + report.paragraph(labels.t("report.vision_2030", p.lang) + " " + theme.vision_2030, "note")
-        + report.table(
+        blocks.section(content.theme_name(theme.theme_id, lang=p.lang), f"thema-{theme.theme_id}")
+        + blocks.paragraph(labels.t("report.vision_2030", p.lang) + " " + theme.vision_2030, "note")
+        + blocks.table(
             p,
             f"afspraken_thema_{theme.theme_id}",
             rows,
@@ -73,9 +74,9 @@ for theme in themes.itertuples():
             target="target_value",
             formats={"status": "status"},
             title=labels.t(
-                "report.t.agreements", p.lang, theme=report.theme_name(theme.theme_id, lang=p.lang)
+                "report.t.agreements", p.lang, theme=content.theme_name(theme.theme_id, lang=p.lang)
             ),
-            source=report.source("agreements", p, theme=theme.theme_id),
+            source=content.source("agreements", p, theme=theme.theme_id),
             caveats=caveats.for_keys("agreements", lang=p.lang),
             csv_data=rows.drop(columns=["status_text"], errors="ignore"),
             css_class="long",

@@ -23,7 +23,8 @@
 # %%
 from IPython.display import display
 
-from afspraken_analysis import caveats, labels, params, plots, report, tracking
+from afspraken_analysis import caveats, labels, tracking
+from afspraken_analysis.report import blocks, content, outlook, params, plots
 
 # %% tags=["parameters"]
 year: int = 2025  # report year (2024-2030)
@@ -35,22 +36,22 @@ output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing i
 
 # %%
 p = params.check(globals())
-realisations, agreement_status, category_overrides = report.load_monitoring(p)
-goals = report.goals_for(p, realisations, category_overrides)
+realisations, agreement_status, category_overrides = content.load_monitoring(p)
+goals = content.goals_for(p, realisations, category_overrides)
 progress = tracking.annex_progress(realisations, p.year)
-share = report.share_trajectory(p, realisations)
+share = outlook.share_trajectory(p, realisations)
 no_realisations = labels.t("plot.no_realisation", p.lang)
 
 # %%
-report.chapter(
+blocks.chapter(
     labels.t("report.h.goals", p.lang), "doelen", labels.t("report.goals.lead", p.lang, year=p.year)
-) + report.example_banner(p)
+) + blocks.example_banner(p)
 
 # %% [markdown]
 # ## Social-rent share: at least 25 %, growing towards 30 % (theme 1, long term)
 
 # %%
-report.section(labels.t("report.h.share", p.lang), "aandeel-sociale-huur")
+blocks.section(labels.t("report.h.share", p.lang), "aandeel-sociale-huur")
 
 # %%
 plots.show(
@@ -70,12 +71,12 @@ plots.show(
     share,
     p,
     title=labels.t("report.f.share", p.lang, scenario=p.scenario),
-    source=report.source("share", p, scenario=p.scenario),
+    source=content.source("share", p, scenario=p.scenario),
     caveats=caveats.for_keys("social_rent_share_pct", "scenario", lang=p.lang)[:3],
 )
 
 # %%
-report.table(
+blocks.table(
     p,
     "aandeel_sociale_huur",
     share,
@@ -99,7 +100,7 @@ report.table(
         "p90": "pct",
     },
     title=labels.t("report.t.share", p.lang, scenario=p.scenario),
-    source=report.source("share", p, scenario=p.scenario),
+    source=content.source("share", p, scenario=p.scenario),
     caveats=[labels.t("report.caveat.base_year", p.lang)],
     css_class="compact",
 )
@@ -109,10 +110,10 @@ report.table(
 
 # %%
 for annex, key in [(2, "nieuwbouw_sociaal"), (3, "label_b"), (4, "zonnepanelen")]:
-    chart_data = report.annex_chart(progress, annex)
-    wide = report.annex_wide(progress, annex)
+    chart_data = content.annex_chart(progress, annex)
+    wide = content.annex_wide(progress, annex)
     display(
-        report.section(labels.t(f"report.h.annex{annex}", p.lang), f"bijlage-{annex}")
+        blocks.section(labels.t(f"report.h.annex{annex}", p.lang), f"bijlage-{annex}")
         + plots.show(
             plots.plan_vs_actual(
                 chart_data,
@@ -130,34 +131,34 @@ for annex, key in [(2, "nieuwbouw_sociaal"), (3, "label_b"), (4, "zonnepanelen")
             chart_data,
             p,
             title=labels.t(f"report.f.annex{annex}", p.lang),
-            source=report.source(f"annex{annex}", p),
-            caveats=report.annex_caveats(annex, p),
+            source=content.source(f"annex{annex}", p),
+            caveats=content.annex_caveats(annex, p),
         )
-        + report.table(
+        + blocks.table(
             p,
             key,
             wide,
-            columns=report.annex_columns(wide, p.lang),
+            columns=content.annex_columns(wide, p.lang),
             target="planned_total",
             formats={c: "int" for c in wide.columns if c != "corporation"},
-            total=report.annex_totals(wide, p.lang),
+            total=content.annex_totals(wide, p.lang),
             title=labels.t(f"report.t.annex{annex}", p.lang),
-            source=report.source(f"annex{annex}", p),
+            source=content.source(f"annex{annex}", p),
             css_class="compact",
         )
     )
 
 # %%
-mid_rent = report.annex_wide(progress, 1)
-report.section(labels.t("report.h.annex1", p.lang), "bijlage-1") + report.table(
+mid_rent = content.annex_wide(progress, 1)
+blocks.section(labels.t("report.h.annex1", p.lang), "bijlage-1") + blocks.table(
     p,
     "middenhuur",
     mid_rent,
-    columns=report.annex_columns(mid_rent, p.lang),
+    columns=content.annex_columns(mid_rent, p.lang),
     target="planned_total",
     formats={c: "int" for c in mid_rent.columns if c != "corporation"},
     title=labels.t("report.t.annex1", p.lang),
-    source=report.source("annex1", p),
+    source=content.source("annex1", p),
     caveats=caveats.for_keys("new_builds_mid_rent", lang=p.lang),
     css_class="compact",
 )
@@ -166,10 +167,10 @@ report.section(labels.t("report.h.annex1", p.lang), "bijlage-1") + report.table(
 # ## Every target with its progress category
 
 # %%
-all_goals = report.tracking_table(goals, p.lang)
-report.section(
+all_goals = content.tracking_table(goals, p.lang)
+blocks.section(
     labels.t("report.h.all_targets", p.lang), "alle-doelen", new_page=True
-) + report.table(
+) + blocks.table(
     p,
     "doelen",
     all_goals,
@@ -185,9 +186,9 @@ report.section(
     target="target_value",
     formats={"category_html": "html"},
     csv_data=goals,
-    legend=report.override_notes(goals, all_goals, p.lang),
+    legend=content.override_notes(goals, all_goals, p.lang),
     title=labels.t("report.t.all_targets", p.lang, year=p.year),
-    source=report.source("tracking", p),
+    source=content.source("tracking", p),
     caveats=caveats.for_keys("tracking", lang=p.lang),
     css_class="compact",
 )

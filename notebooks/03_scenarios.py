@@ -20,7 +20,8 @@
 # Jupyter; widgets do not appear in the PDF.
 
 # %%
-from afspraken_analysis import caveats, labels, params, plots, report, scenarios
+from afspraken_analysis import caveats, labels, scenarios
+from afspraken_analysis.report import blocks, content, outlook, params, plots
 
 # %% tags=["parameters"]
 year: int = 2025  # report year (2024-2030)
@@ -32,17 +33,17 @@ output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing i
 
 # %%
 p = params.check(globals())
-realisations, agreement_status, category_overrides = report.load_monitoring(p)
-comparison = report.scenario_comparison(p, realisations)
-lines = report.scenario_lines(p, realisations)
-assumptions = report.scenario_assumptions(p, realisations)
+realisations, agreement_status, category_overrides = content.load_monitoring(p)
+comparison = outlook.scenario_comparison(p, realisations)
+lines = outlook.scenario_lines(p, realisations)
+assumptions = outlook.scenario_assumptions(p, realisations)
 
 # %%
-report.chapter(
+blocks.chapter(
     labels.t("report.h.scenarios", p.lang),
     "scenarios",
     labels.t("report.scenarios.lead", p.lang, n=len(comparison)),
-) + report.example_banner(p)
+) + blocks.example_banner(p)
 
 # %%
 plots.show(
@@ -59,12 +60,12 @@ plots.show(
     lines,
     p,
     title=labels.t("report.f.scenarios", p.lang),
-    source=report.source("scenarios", p, scenario=p.scenario),
+    source=content.source("scenarios", p, scenario=p.scenario),
     caveats=caveats.for_keys("scenario", lang=p.lang)[:3],
 )
 
 # %%
-report.table(
+blocks.table(
     p,
     "scenarios",
     comparison,
@@ -88,21 +89,21 @@ report.table(
         "chance_30_pct": "pct0",
     },
     title=labels.t("report.t.scenarios", p.lang, year=int(comparison["year"].max())),
-    source=report.source("scenarios", p, scenario=", ".join(comparison["scenario"])),
+    source=content.source("scenarios", p, scenario=", ".join(comparison["scenario"])),
     caveats=[labels.t("report.caveat.monte_carlo", p.lang)],
     css_class="compact",
 )
 
 # %%
-report.section(labels.t("report.h.what_it_takes", p.lang), "wat-is-nodig") + report.note_list(
-    p, "wat_is_nodig", report.what_it_takes(p, realisations)
+blocks.section(labels.t("report.h.what_it_takes", p.lang), "wat-is-nodig") + blocks.note_list(
+    p, "wat_is_nodig", outlook.what_it_takes(p, realisations)
 )
 
 # %%
-report.section(labels.t("report.h.baseline", p.lang), "startwaarden") + report.table(
+blocks.section(labels.t("report.h.baseline", p.lang), "startwaarden") + blocks.table(
     p,
     "startwaarden",
-    report.baseline_table(p.lang),
+    outlook.baseline_table(p.lang),
     columns={
         "item": labels.t("report.col.item", p.lang),
         "party": labels.t("report.col.party", p.lang),
@@ -121,7 +122,7 @@ report.section(labels.t("report.h.baseline", p.lang), "startwaarden") + report.t
 )
 
 # %%
-report.section(labels.t("report.h.assumptions", p.lang), "aannames") + report.note_list(
+blocks.section(labels.t("report.h.assumptions", p.lang), "aannames") + blocks.note_list(
     p, "aannames", assumptions
 )
 
@@ -129,4 +130,4 @@ report.section(labels.t("report.h.assumptions", p.lang), "aannames") + report.no
 # ## Explore a scenario (Jupyter only)
 
 # %%
-scenarios.interactive(report.scenario_for(p), realisations=realisations, lang=p.lang)
+scenarios.interactive(outlook.scenario_for(p), realisations=realisations, lang=p.lang)

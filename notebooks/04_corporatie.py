@@ -21,7 +21,8 @@
 # %%
 from IPython.display import display
 
-from afspraken_analysis import labels, params, plots, report, tracking
+from afspraken_analysis import labels, tracking
+from afspraken_analysis.report import blocks, content, params, plots
 
 # %% tags=["parameters"]
 year: int = 2025  # report year (2024-2030)
@@ -32,38 +33,38 @@ output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing i
 
 # %%
 p = params.check(globals())
-realisations, agreement_status, category_overrides = report.load_monitoring(p)
+realisations, agreement_status, category_overrides = content.load_monitoring(p)
 progress = tracking.annex_progress(realisations, p.year)
 rollup = tracking.status_rollup(agreement_status, p.year)
 
 # %%
-report.chapter(
+blocks.chapter(
     labels.t("report.h.corporations", p.lang),
     "corporaties",
     labels.t("report.corporations.lead", p.lang),
-) + report.example_banner(p)
+) + blocks.example_banner(p)
 
 # %%
 for name in p.corporations():
-    panels = report.corporation_panels(progress, name)
-    overview = report.corporation_table(progress, name, p.lang)
+    panels = content.corporation_panels(progress, name)
+    overview = content.corporation_table(progress, name, p.lang)
     display(
-        report.keep_together(
-            report.section(name, f"corporatie-{name}"),
-            report.paragraph(report.corporation_text(name, rollup, p.lang)),
+        blocks.keep_together(
+            blocks.section(name, f"corporatie-{name}"),
+            blocks.paragraph(content.corporation_text(name, rollup, p.lang)),
             plots.show(
                 plots.corporation_panels(panels, name, lang=p.lang),
-                f"corporatie_{report.slug(name)}",
+                f"corporatie_{content.slug(name)}",
                 panels,
                 p,
                 title=labels.t("report.f.corporation", p.lang, corporation=name),
-                source=report.source("corporation", p),
-                caveats=report.corporation_caveats(p),
+                source=content.source("corporation", p),
+                caveats=content.corporation_caveats(p),
             ),
         )
-        + report.table(
+        + blocks.table(
             p,
-            f"corporatie_{report.slug(name)}",
+            f"corporatie_{content.slug(name)}",
             overview,
             columns={
                 "annex_text": labels.t("report.col.annex", p.lang),
@@ -76,7 +77,7 @@ for name in p.corporations():
             target="planned_total",
             formats={c: "int" for c in overview.columns if c not in ("annex_text", "indicator")},
             title=labels.t("report.t.corporation", p.lang, corporation=name),
-            source=report.source("corporation", p),
+            source=content.source("corporation", p),
             css_class="compact",
         )
     )

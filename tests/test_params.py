@@ -1,13 +1,13 @@
-"""Strict validation of notebook parameters (params.py) and the shape of the notebooks."""
+"""Strict validation of notebook parameters (report/params.py) and the shape of the notebooks."""
 
 import ast
 from pathlib import Path
 
 import pytest
 
-from afspraken_analysis import params
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR, NOTEBOOKS_DIR
+from afspraken_analysis.report import params
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.py"))
 
@@ -104,7 +104,7 @@ def _namespace(injected: str, **values):
     annotations = {"year": int, "lang": str, "output_dir": str}
     ns = {"__annotations__": annotations, "year": 2025, "lang": "nl", "output_dir": ""}
     ns.update(values)
-    ns["In"] = ["", "from afspraken_analysis import params", "year: int = 2025", injected]
+    ns["In"] = ["", "from afspraken_analysis.report import params", "year: int = 2025", injected]
     return ns
 
 

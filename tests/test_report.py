@@ -18,9 +18,11 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from afspraken_analysis import cli, params, plots, report, scenarios
+from afspraken_analysis import cli, report, scenarios
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR
+from afspraken_analysis.report import params, plots
+from afspraken_analysis.report.build import build_report
 
 CODE_MARKERS = (
     "import ",
@@ -36,7 +38,7 @@ CODE_MARKERS = (
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("outputs") / "2025"
-    report.build_report(params.validate({"year": 2025}), out, progress=report.Progress(quiet=True))
+    build_report(params.validate({"year": 2025}), out, progress=report.Progress(quiet=True))
     return out
 
 
@@ -56,7 +58,7 @@ def built_example(tmp_path_factory) -> Path:
             "woondeal_start_year": 2024,
         }
     )
-    report.build_report(p, out, progress=report.Progress(quiet=True))
+    build_report(p, out, progress=report.Progress(quiet=True))
     return out
 
 
@@ -281,7 +283,7 @@ def _notebook(path: Path, body: str) -> None:
         # %%
         import sys
 
-        from afspraken_analysis import params
+        from afspraken_analysis.report import params
 
         # %% tags=["parameters"]
         year: int = 2025  # report year
@@ -319,7 +321,7 @@ def test_a_failing_notebook_leaves_the_previous_outputs_intact(tiny_notebooks, t
     out.mkdir(parents=True)
     (out / "report.pdf").write_bytes(b"previous report")
     with pytest.raises(UserError) as err:
-        report.build_report(
+        build_report(
             params.validate({"year": 2025}),
             out,
             notebooks_dir=tiny_notebooks,

@@ -840,7 +840,8 @@ def test_cli_trend_with_the_fictitious_example_realisations(tmp_path, capsys):
 
 
 def test_what_it_takes_from_the_year_after_the_report_hits_the_target():
-    from afspraken_analysis import params, report
+    from afspraken_analysis import report
+    from afspraken_analysis.report import params
 
     p = params.validate({"year": 2025})
     texts = report.what_it_takes(p, None)

@@ -16,7 +16,7 @@ COMMANDS = {
     "template": "monitoring.cli",
     "validate": "monitoring.cli",
     "scenario": "scenarios.cli",
-    "report": "report",
+    "report": "report.cli",
 }
 
 

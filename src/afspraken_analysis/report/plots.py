@@ -26,7 +26,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from . import labels
+from afspraken_analysis import labels
+
+from .blocks import Html, caption_html, write_csv
 
 # Okabe-Ito: black, orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple.
 OKABE_ITO = {
@@ -520,8 +522,6 @@ def save(fig, name: str, data: pd.DataFrame, out_dir: Path | None) -> bytes:
     """
     png = _png_bytes(fig, EMBED_DPI)
     if out_dir is not None:
-        from .report import write_csv
-
         figures = Path(out_dir) / "figures"
         figures.mkdir(parents=True, exist_ok=True)
         (figures / f"{name}.png").write_bytes(_png_bytes(fig))
@@ -544,8 +544,6 @@ def show(
 
     `p`: the notebook's validated parameters (language, output directory, example data).
     """
-    from .report import Html, caption_html
-
     if p.is_example:
         mark_example(fig, p.lang)
     png = base64.b64encode(save(fig, name, data, p.output_dir)).decode("ascii")

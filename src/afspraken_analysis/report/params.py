@@ -27,16 +27,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError
-from .paths import EXAMPLE_MONITORING_DIR, ROOT
+from afspraken_analysis.errors import UserError
+from afspraken_analysis.labels import LANGUAGES
+from afspraken_analysis.parties import suggest
+from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR, ROOT
+from afspraken_analysis.scenarios import DEFAULT_SCENARIO, scenario_names
+from afspraken_analysis.schemas import CORPORATIONS
+from afspraken_analysis.tracking import DEFAULT_WOONDEAL_START_YEAR
 
 FIRST_YEAR, LAST_YEAR = 2024, 2030
-LANGUAGES = ("nl", "en")
-DEFAULT_SCENARIO = "afspraken"  # as in scenarios.DEFAULT_SCENARIO
-FALLBACK_SCENARIOS = (DEFAULT_SCENARIO,)  # used only without the scenarios module
-# The document gives the Woondeal's numbers but no start year: a parameter of the report
-# (as tracking.DEFAULT_WOONDEAL_START_YEAR and woondeal_start_year in data/scenarios.yml).
-DEFAULT_WOONDEAL_START_YEAR = 2022
+# The document gives the Woondeal's numbers but no start year: a parameter of the report (its
+# default is tracking.DEFAULT_WOONDEAL_START_YEAR, as woondeal_start_year in data/scenarios.yml).
 WOONDEAL_START_YEARS = (2015, 2030)
 
 
@@ -85,26 +86,10 @@ class Params:
 
 
 def corporation_names() -> list[str]:
-    from .schemas import CORPORATIONS
-
     return list(CORPORATIONS)
 
 
-def scenario_names() -> list[str]:
-    """Scenario names, as data/scenarios.yml defines them (through the scenarios module)."""
-    try:
-        from . import scenarios
-    except ImportError:
-        return list(FALLBACK_SCENARIOS)
-    for attr in ("scenario_names", "names", "list_scenarios"):
-        if callable(getattr(scenarios, attr, None)):
-            return list(getattr(scenarios, attr)())
-    return list(FALLBACK_SCENARIOS)
-
-
 def _did_you_mean(name: str, choices) -> str:
-    from .parties import suggest
-
     hint = suggest(name, choices)
     return f" — did you mean {hint!r}?" if hint else ""
 

@@ -21,7 +21,10 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from . import labels, plots, tracking
+from afspraken_analysis import labels, tracking
+
+from . import plots
+from .content import ATTENTION_CATEGORIES, ATTENTION_STATUSES
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
@@ -42,8 +45,6 @@ KEY_TARGETS = (
     "short_stay_homes",
     "homes_sold_per_year",
 )
-ATTENTION_CATEGORIES = ("deterioration", "limited_progress", "acceleration_needed")
-ATTENTION_STATUSES = ("delayed", "not_started", "dropped")
 
 
 def _rgb(hex_colour: str, tint: float = 0.0) -> RGBColor:

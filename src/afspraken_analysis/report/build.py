@@ -1,0 +1,137 @@
+"""The yearly report end to end: notebooks, report.pdf, slides.pptx and manifest.json built in a
+temporary directory that replaces the year's outputs only when complete."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from afspraken_analysis.errors import UserError
+from afspraken_analysis.paths import NOTEBOOKS_DIR
+
+from . import params, slides
+from .manifest import BuildInfo, input_files, inputs_are_fictitious, title_meta, write_manifest
+from .notebooks import (
+    NotebookFailure,
+    Progress,
+    check_kernel,
+    declared_parameters,
+    notebook_sources,
+    run_notebooks,
+    run_order,
+)
+from .pdf import render_pdf
+
+
+def _move_into_place(build: Path, out: Path) -> None:
+    """Replace `out` by the complete `build` with two renames on one file system."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(old)
+    build.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _preload() -> None:
+    """Import the PDF libraries while the kernels run (the main process waits anyway)."""
+    import importlib
+
+    for name in ("weasyprint", "nbconvert"):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the real import later reports the problem
+            return
+
+
+def build_report(
+    p: params.Params,
+    out: Path,
+    *,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+    params_file: Path | None = None,
+    progress: Progress | None = None,
+) -> Path:
+    """Run the whole report for validated parameters `p` into directory `out`; returns `out`."""
+    progress = progress or Progress()
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sources = notebook_sources(notebooks_dir)
+    declared = declared_parameters(sources)
+    kernel = progress.run("kernel check", check_kernel)
+    build = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    values = _parameter_values(p, build)
+    per_notebook = {
+        name: {k: values[k] for k in names if k in values} for name, names in declared.items()
+    }
+    info = BuildInfo(
+        params={k: v for k, v in values.items() if k != "output_dir"},
+        notebooks=[s.stem for s in sources],
+        fictitious=inputs_are_fictitious(p),
+    )
+    try:
+        _run_notebooks(build, out, sources, per_notebook, progress)
+        _render(build, p, info, progress)
+        info.steps = list(progress.steps)
+        files = input_files(p, sources, params_file)
+        progress.run("manifest.json", write_manifest, build, info, files, kernel)
+    except NotebookFailure as failure:
+        raise _keep_failed(build, out, failure) from None
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    _move_into_place(build, out)
+    return out
+
+
+def _parameter_values(p: params.Params, build: Path) -> dict:
+    """Every parameter a notebook may declare, as papermill passes it (empty text for none)."""
+    return {
+        "year": p.year,
+        "monitoring": str(p.monitoring) if p.monitoring else "",
+        "scenario": p.scenario,
+        "lang": p.lang,
+        "corporation": p.corporation or "",
+        "woondeal_start_year": p.woondeal_start_year,
+        "output_dir": str(build),
+    }
+
+
+def _run_notebooks(
+    build: Path, out: Path, sources: list[Path], per_notebook: dict, progress: Progress
+) -> None:
+    """The notebooks, slowest first (times of the previous build); the PDF libraries load meanwhile."""
+    for sub in ("figures", "tables", "notebooks"):
+        (build / sub).mkdir()
+    order = run_order(sources, out / "manifest.json")
+    preload = threading.Thread(target=_preload, daemon=True)
+    preload.start()
+    progress.run("notebooks", run_notebooks, order, build, per_notebook, progress)
+    preload.join()
+
+
+def _render(build: Path, p: params.Params, info: BuildInfo, progress: Progress) -> None:
+    """report.pdf from the executed notebooks, slides.pptx from the tables and figures."""
+    meta = title_meta(p, info.fictitious)
+    progress.run("report.pdf", render_pdf, build, info.notebooks, meta, p.lang)
+    progress.run("slides.pptx", slides.build_deck, build, meta, p)
+
+
+def _keep_failed(build: Path, out: Path, failure: NotebookFailure) -> UserError:
+    """Keep the failed build as <out>.failed; the error that names the notebook and the cell."""
+    failed_dir = out.with_name(f"{out.name}.failed")
+    shutil.rmtree(failed_dir, ignore_errors=True)
+    build.rename(failed_dir)
+    kept = failed_dir / "notebooks" / f"{failure.notebook}.ipynb"
+    where = f"cell {failure.cell}" if failure.cell else "a cell"
+    return UserError(
+        f"notebook {failure.notebook} failed in {where} "
+        f"(execution count {failure.exec_count}; {failure.first_line!r}):\n"
+        f"  {failure.ename}: {failure.evalue}\n"
+        f"The executed notebook is kept at {params.relative(kept)}; "
+        f"the earlier outputs in {params.relative(out)} are untouched."
+    )

@@ -1,0 +1,91 @@
+"""`afspraken report`: parameters from the command line and a YAML file, then the whole build."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from afspraken_analysis.errors import UserError
+from afspraken_analysis.labels import LANGUAGES
+from afspraken_analysis.paths import OUTPUTS_DIR
+from afspraken_analysis.tracking import DEFAULT_WOONDEAL_START_YEAR
+
+from . import params
+from .build import build_report
+from .notebooks import Progress, declared_parameters, notebook_sources
+
+
+def read_params_file(path: Path) -> dict:
+    import yaml
+
+    try:
+        values = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise UserError(f"parameter file {path} not found") from None
+    except yaml.YAMLError as exc:
+        raise UserError(f"parameter file {path} is not valid YAML: {exc}") from None
+    if not isinstance(values, dict):
+        raise UserError(f"parameter file {path} must hold a mapping of parameter: value")
+    return values
+
+
+def resolve_parameters(cli: dict, params_file: Path | None, declared: dict[str, list[str]]):
+    """Merge the parameter file and the command line (which wins), then validate strictly."""
+    values = read_params_file(params_file) if params_file else {}
+    values.update({k: v for k, v in cli.items() if v is not None})
+    allowed = [
+        n for n in params.SPECS if n != "output_dir" and any(n in d for d in declared.values())
+    ]
+    return params.validate(values, allowed)
+
+
+def _cmd_report(args) -> int:
+    sources = notebook_sources()
+    declared = declared_parameters(sources)
+    cli = {
+        "year": args.year,
+        "monitoring": args.monitoring,
+        "scenario": args.scenario,
+        "lang": args.lang,
+        "corporation": args.corporation,
+        "woondeal_start_year": args.woondeal_start_year,
+    }
+    p = resolve_parameters(cli, Path(args.params) if args.params else None, declared)
+    out = Path(args.out) if args.out else OUTPUTS_DIR / str(p.year)
+    progress = Progress(quiet=args.quiet)
+    start = time.perf_counter()
+    build_report(p, out, params_file=Path(args.params) if args.params else None, progress=progress)
+    if not args.quiet:
+        print(
+            f"report {p.year} written to {params.relative(out.resolve())} "
+            f"in {time.perf_counter() - start:.1f} s",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def configure_cli(sub) -> None:
+    parser = sub.add_parser(
+        "report",
+        help="run the notebooks and write the yearly report (PDF, slides, figures, tables)",
+        description="Run every notebook with papermill and write report.pdf, slides.pptx, "
+        "figures/, tables/, notebooks/ and manifest.json to outputs/<year>/ (or --out).",
+    )
+    parser.add_argument("--year", type=int, help="report year (default 2025)")
+    parser.add_argument("--monitoring", metavar="DIR", help="directory with monitoring data")
+    parser.add_argument("--scenario", metavar="NAME", help="scenario from data/scenarios.yml")
+    parser.add_argument("--lang", choices=LANGUAGES, help="language (default nl)")
+    parser.add_argument("--corporation", metavar="NAME", help="only this corporation")
+    parser.add_argument(
+        "--woondeal-start-year",
+        type=int,
+        metavar="YEAR",
+        help=f"first year the Woondeal counts, {params.WOONDEAL_START_YEARS[0]}-"
+        f"{params.WOONDEAL_START_YEARS[1]} (the document gives none; default "
+        f"{DEFAULT_WOONDEAL_START_YEAR})",
+    )
+    parser.add_argument("--params", metavar="FILE.yml", help="parameters from a YAML file")
+    parser.add_argument("--out", metavar="DIR", help="output directory (default outputs/<year>)")
+    parser.add_argument("--quiet", action="store_true", help="no progress display")
+    parser.set_defaults(func=_cmd_report)

@@ -1,0 +1,179 @@
+"""Facts about a build's inputs (files, git commit, fictitious data, data date, title page facts)
+and its manifest.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from afspraken_analysis import __version__, labels
+from afspraken_analysis.data import load
+from afspraken_analysis.document import sha256
+from afspraken_analysis.paths import DATA_DIR, LABELS_FILE, ROOT, SCENARIOS_FILE
+
+from . import params
+from .notebooks import KERNEL_NAME, Step
+from .pdf import STYLESHEET
+
+FICTITIOUS_WORDS = ("fictie", "fictitious")
+
+
+@dataclass
+class BuildInfo:
+    """What a build needs to know beyond the parameters; ends up in manifest.json."""
+
+    params: dict
+    notebooks: list[str]
+    steps: list[Step] = field(default_factory=list)
+    fictitious: bool = False
+
+
+def input_files(p: params.Params, sources: list[Path], params_file: Path | None) -> list[Path]:
+    """Every file a build reads: curated data, raw sources, labels, scenarios, notebooks."""
+    files = sorted(DATA_DIR.glob("*.csv")) + sorted(
+        f for f in (DATA_DIR / "raw").rglob("*") if f.is_file()
+    )
+    files += [LABELS_FILE, STYLESHEET, *sources]
+    if SCENARIOS_FILE.exists():
+        files.append(SCENARIOS_FILE)
+    if p.monitoring is not None:
+        files += sorted(f for f in p.monitoring.rglob("*") if f.is_file())
+    if params_file:
+        files.append(Path(params_file).resolve())
+    return list(dict.fromkeys(files))
+
+
+def git_commit() -> dict:
+    """The commit the code is at, and whether the work tree differs (read-only git calls)."""
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit, "dirty": bool(status.strip())}
+
+
+def inputs_are_fictitious(p: params.Params) -> bool:
+    """Example data: the shipped example directory, or monitoring rows whose source says so."""
+    if p.monitoring is None:
+        return False
+    if p.is_example:
+        return True
+    for path in sorted(p.monitoring.rglob("*")):
+        if path.suffix.lower() in (".csv", ".yml", ".yaml", ".txt", ".md") and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace").lower()
+            if any(word in text for word in FICTITIOUS_WORDS):
+                return True
+    return False
+
+
+def _fmt_date(iso: str, lang: str) -> str:
+    year, month, day = (int(x) for x in iso.split("-"))
+    months = labels.t("report.months", lang).split()
+    return (
+        f"{day} {months[month - 1]} {year}" if lang == "nl" else f"{day} {months[month - 1]} {year}"
+    )
+
+
+def data_basis(p: params.Params, lang: str) -> list[str]:
+    """One line per data source the report rests on (title page)."""
+    basis = [labels.t("report.basis.document", lang), labels.t("report.basis.cbs", lang)]
+    if p.monitoring is None:
+        basis.append(labels.t("report.basis.no_monitoring", lang))
+    else:
+        basis.append(
+            labels.t("report.basis.monitoring", lang, directory=params.relative(p.monitoring))
+        )
+    if SCENARIOS_FILE.exists():
+        basis.append(labels.t("report.basis.scenarios", lang, scenario=p.scenario))
+    basis.append(woondeal_text(p, "report.basis.woondeal"))
+    return basis
+
+
+def woondeal_text(p, key: str) -> str:
+    """A sentence on the Woondeal period the report counts (its start year is a parameter)."""
+    targets = load("targets").set_index("target_id")
+    homes, social = targets.loc["woondeal_homes"], targets.loc["woondeal_social_homes"]
+    return labels.t(
+        key,
+        p.lang,
+        total=labels.fmt_number(homes["value_low"], p.lang),
+        social=labels.fmt_number(social["value_low"], p.lang),
+        start=p.woondeal_start_year,
+        end=int(social["end_year"]),
+    )
+
+
+def data_date(p: params.Params) -> str:
+    """The most recent reference date of the data: monitoring year end, else the CBS date."""
+    if p.monitoring is not None:
+        return f"{p.year}-12-31" if p.year else "2024-01-01"
+    return "2024-01-01"
+
+
+def title_meta(p: params.Params, fictitious: bool) -> dict:
+    lang = p.lang
+    facts = [
+        (labels.t("report.fact.year", lang), str(p.year)),
+        (labels.t("report.fact.data_date", lang), _fmt_date(data_date(p), lang)),
+        (labels.t("report.fact.scenario", lang), p.scenario),
+        (
+            labels.t("report.fact.corporation", lang),
+            p.corporation or labels.t("report.all_corporations", lang),
+        ),
+        (labels.t("report.fact.version", lang), __version__),
+    ]
+    return {
+        "year": p.year,
+        "facts": facts,
+        "basis": data_basis(p, lang),
+        "fictitious": fictitious,
+    }
+
+
+def write_manifest(build: Path, info: BuildInfo, files: list[Path], kernel: str) -> None:
+    def shown(path: Path) -> str:
+        return params.relative(path)
+
+    manifest = {
+        "report": "afspraken report",
+        "package_version": __version__,
+        "git": git_commit(),
+        "python": sys.version.split()[0],
+        "kernel": {"name": KERNEL_NAME, "executable": shown(Path(kernel))},
+        "parameters": info.params,
+        "fictitious_data": info.fictitious,
+        "notebooks": info.notebooks,
+        "inputs": [{"path": shown(f), "sha256": sha256(f)} for f in files],
+        "outputs": sorted(
+            str(f.relative_to(build))
+            for f in build.rglob("*")
+            if f.is_file() and f.name != "manifest.json"
+        ),
+        "steps": [asdict(s) for s in info.steps],
+        "total_seconds": round(
+            sum(s.seconds for s in info.steps if not s.name.startswith("notebook ")), 3
+        ),
+    }
+    (build / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )

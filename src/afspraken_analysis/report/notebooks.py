@@ -1,0 +1,282 @@
+"""Running the notebooks: jupytext sources under papermill on this environment's ``python3``
+kernel, two at a time, with a progress display and the failing cell named on an error."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from afspraken_analysis.errors import UserError
+from afspraken_analysis.paths import NOTEBOOKS_DIR, ROOT
+
+from . import params
+
+KERNEL_NAME = "python3"
+WORKERS = 2  # notebooks run in parallel on this many kernels
+# Kernel options: quiet logs, and the project library imported while the kernel boots (the
+# kernels are started ahead of their notebook, so this overlaps with other work). The
+# notebooks still import what they use; a failing import here only shows in their own import.
+KERNEL_ARGUMENTS = [
+    "--IPKernelApp.log_level=CRITICAL",
+    "--IPKernelApp.exec_lines=import afspraken_analysis.report.blocks, "
+    "afspraken_analysis.report.content, afspraken_analysis.report.params, "
+    "afspraken_analysis.tracking",
+]
+
+
+@dataclass
+class Step:
+    name: str
+    seconds: float
+
+
+class Progress:
+    """A progress display: one line when a step starts and one when it ends, with its time."""
+
+    def __init__(self, stream=None, quiet: bool = False):
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+        self.steps: list[Step] = []
+        self._lock = threading.Lock()
+        self._t0 = time.perf_counter()
+
+    def _print(self, text: str) -> None:
+        if not self.quiet:
+            with self._lock:
+                elapsed = time.perf_counter() - self._t0
+                print(f"[{elapsed:6.1f} s] {text}", file=self.stream, flush=True)
+
+    def run(self, name: str, func: Callable, *args, **kwargs):
+        self._print(f"▸ {name} …")
+        start = time.perf_counter()
+        result = func(*args, **kwargs)
+        seconds = time.perf_counter() - start
+        with self._lock:
+            self.steps.append(Step(name, round(seconds, 3)))
+        self._print(f"✓ {name} ({seconds:.1f} s)")
+        return result
+
+
+def notebook_sources(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The numbered notebooks (jupytext py:percent), in run and report order."""
+    found = sorted(directory.glob("[0-9][0-9]_*.py"))
+    if not found:
+        raise UserError(f"no notebooks found in {directory} (expected files like 01_afspraken.py)")
+    return found
+
+
+def declared_parameters(paths: list[Path]) -> dict[str, list[str]]:
+    """Notebook name → the parameter names its parameters cell declares."""
+    return {path.stem: params.parameter_names(path.read_text(encoding="utf-8")) for path in paths}
+
+
+def check_kernel() -> str:
+    """The python the `python3` kernel will run; must be this environment's interpreter."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    # Put this environment's kernelspecs first, ahead of any user-registered python3.
+    env_dir = str(Path(sys.prefix) / "share" / "jupyter")
+    current = os.environ.get("JUPYTER_PATH", "")
+    if env_dir not in current.split(os.pathsep):
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [env_dir, current]))
+    try:
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        raise UserError(
+            "no 'python3' Jupyter kernel; ipykernel must be installed in the project "
+            "environment (uv sync)"
+        ) from None
+    exe = spec.argv[0]
+    v = sys.version_info
+    if exe in ("python", f"python{v[0]}", f"python{v[0]}.{v[1]}"):
+        exe = sys.executable  # jupyter_client starts sys.executable for these
+    if Path(exe).resolve() != Path(sys.executable).resolve():
+        raise UserError(
+            f"the 'python3' kernel runs {exe}, not this environment's {sys.executable}; "
+            "remove the user-registered kernel (jupyter kernelspec remove python3) or run "
+            "through `uv run afspraken report`"
+        )
+    return exe
+
+
+def to_notebook(path: Path):
+    """A jupytext py:percent file as an nbformat notebook with the python3 kernelspec."""
+    import jupytext
+
+    nb = jupytext.read(path, fmt="py:percent")
+    nb.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    return nb
+
+
+@dataclass
+class NotebookFailure(Exception):
+    notebook: str
+    cell: int | None
+    exec_count: int | None
+    first_line: str
+    ename: str
+    evalue: str
+
+
+def start_kernel(attempts: int = 3):
+    """Start a python3 kernel of this environment ahead of its notebook; returns its manager.
+
+    A start that fails (a port taken meanwhile, a slow machine) is retried before giving up.
+    """
+    from jupyter_client.manager import KernelManager
+
+    for attempt in range(1, attempts + 1):
+        km = KernelManager(kernel_name=KERNEL_NAME)
+        try:
+            km.start_kernel(cwd=str(ROOT), extra_arguments=KERNEL_ARGUMENTS)
+            return km
+        except (RuntimeError, OSError, TimeoutError):
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
+            if attempt == attempts:
+                raise
+
+
+def run_notebook(source: Path, output: Path, parameters: dict, km=None) -> None:
+    """Execute one notebook with papermill on this environment's python3 kernel.
+
+    `km`: a kernel started ahead (start_kernel); it is shut down afterwards.
+    """
+    import papermill as pm
+
+    engine = {"km": km} if km is not None else {}
+    try:
+        pm.execute_notebook(
+            to_notebook(source),
+            str(output),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            language="python",
+            progress_bar=False,
+            log_output=False,
+            cwd=str(ROOT),
+            request_save_on_cell_execute=False,  # write once at the end (or at the failure)
+            extra_arguments=KERNEL_ARGUMENTS,
+            **engine,
+        )
+    except pm.PapermillExecutionError as exc:
+        lines = (exc.source or "").strip().splitlines()
+        first = next(
+            (line for line in lines if not line.startswith("#")), lines[0] if lines else ""
+        )
+        raise NotebookFailure(
+            source.stem,
+            _source_cell(output, exc.exec_count),
+            exc.exec_count,
+            first,
+            exc.ename,
+            exc.evalue,
+        ) from None
+
+
+def _source_cell(executed: Path, exec_count: int | None) -> int | None:
+    """Cell number (1-based, as in the .py file) of the failing cell of an executed notebook."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except (OSError, ValueError):
+        return None
+    number = 0
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:
+            continue
+        number += 1
+        if cell.cell_type == "code" and cell.get("execution_count") == exec_count:
+            return number
+    return None
+
+
+def run_order(sources: list[Path], previous: Path | None = None) -> list[Path]:
+    """The order to start the notebooks in: the slowest first, so the kernels finish together.
+
+    Uses the notebook times of an earlier manifest.json when there is one, otherwise a rough
+    cost estimate from the source (figures, scenario runs and loops are what take time).
+    """
+    seconds = {}
+    if previous is not None and previous.exists():
+        try:
+            steps = json.loads(previous.read_text(encoding="utf-8")).get("steps", [])
+            seconds = {s["name"].removeprefix("notebook "): s["seconds"] for s in steps}
+        except (ValueError, KeyError, TypeError):
+            seconds = {}
+
+    def cost(path: Path) -> float:
+        if path.stem in seconds:
+            return seconds[path.stem]
+        text = path.read_text(encoding="utf-8")
+        return text.count("plots.") + text.count("scenarios.") + 3 * text.count("\nfor ")
+
+    return sorted(sources, key=cost, reverse=True)
+
+
+def run_notebooks(
+    sources, build: Path, parameters: dict[str, dict], progress: Progress, then=None
+) -> None:
+    """Run the notebooks on WORKERS kernels; the first failure cancels the ones not started.
+
+    Each kernel is started one notebook ahead, so it boots while other work goes on.
+    `then`: a function for the first worker that has no notebook left (e.g. imports for the PDF).
+    """
+    out_dir = build / "notebooks"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    kernels: dict[int, object] = {}
+    lock = threading.Lock()
+
+    def prestart(i: int) -> None:
+        with lock:
+            if i < len(sources) and i not in kernels:
+                kernels[i] = start_kernel()
+
+    def job(i: int) -> None:
+        prestart(i)
+        prestart(i + WORKERS)
+        with lock:
+            km = kernels.pop(i)
+        source = sources[i]
+        progress.run(
+            f"notebook {source.stem}",
+            run_notebook,
+            source,
+            out_dir / f"{source.stem}.ipynb",
+            parameters[source.stem],
+            km,
+        )
+
+    for i in range(min(WORKERS, len(sources))):
+        prestart(i)
+    try:
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            futures = [pool.submit(job, i) for i in range(len(sources))]
+            if then is not None:
+                pool.submit(then)
+            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+            failed = [f for f in futures if f in done and f.exception() is not None]
+            if failed:
+                for f in pending:
+                    f.cancel()
+                wait(pending)
+                raise failed[0].exception()
+    finally:
+        with lock:
+            for km in kernels.values():  # started ahead for a notebook that did not run
+                km.shutdown_kernel(now=True)
+            kernels.clear()

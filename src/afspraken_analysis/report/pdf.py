@@ -1,0 +1,150 @@
+"""The print PDF: executed notebooks as HTML without code (nbconvert), framed by a title page and
+contents, styled by report.css and rendered by WeasyPrint."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from afspraken_analysis import labels
+from afspraken_analysis.paths import PACKAGE_DIR
+
+STYLESHEET = PACKAGE_DIR / "report" / "report.css"
+PDF_OUTPUT_TYPES = ("text/html", "image/svg+xml", "image/png")
+_HEADING = re.compile(r'<h([12])(?: class="(?!no-toc)[^"]*")? id="([^"]+)">(.*?)</h\1>', re.S)
+
+
+def printable(nb):
+    """A copy of an executed notebook with only what belongs in print: rich outputs, no code.
+
+    Drops markdown cells (developer notes), streams (log lines, warnings), errors, widgets and
+    plain-text reprs; keeps HTML and images.
+    """
+    import copy
+
+    nb = copy.deepcopy(nb)
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        outputs = [
+            o
+            for o in cell.get("outputs", [])
+            if o.get("output_type") in ("display_data", "execute_result")
+            and any(m in o.get("data", {}) for m in PDF_OUTPUT_TYPES)
+        ]
+        for o in outputs:
+            o["data"] = {m: v for m, v in o["data"].items() if m in PDF_OUTPUT_TYPES}
+        if outputs:
+            cell.outputs = outputs
+            cell.source = ""
+            cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def html_exporter():
+    """nbconvert's HTML exporter with the bare 'basic' template and no code or prompts."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+
+
+def notebook_html(nb, exporter=None) -> str:
+    body, _ = (exporter or html_exporter()).from_notebook_node(printable(nb))
+    return body
+
+
+def contents_html(bodies: list[str], lang: str) -> str:
+    items = []
+    for body in bodies:
+        for level, anchor, text in _HEADING.findall(body):
+            items.append(f'<li class="toc-{level}"><a href="#{anchor}">{text}</a></li>')
+    title = html.escape(labels.t("report.contents", lang))
+    return f'<nav class="contents"><h1 class="no-toc">{title}</h1><ul>{"".join(items)}</ul></nav>'
+
+
+def title_page_html(meta: dict, lang: str) -> str:
+    t = lambda key, **kw: html.escape(labels.t(key, lang, **kw))  # noqa: E731
+    rows = "".join(
+        f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in meta["facts"]
+    )
+    basis = "".join(f"<li>{html.escape(item)}</li>" for item in meta["basis"])
+    example = (
+        f'<p class="example-banner">{t("plot.example_data")}</p>' if meta["fictitious"] else ""
+    )
+    return (
+        '<section class="title-page">'
+        f'<p class="kicker">{t("report.kicker")}</p>'
+        f'<h1 class="no-toc">{t("report.title", year=meta["year"])}</h1>'
+        f'<p class="subtitle">{t("report.subtitle")}</p>{example}'
+        f'<table class="facts">{rows}</table>'
+        f'<h2 class="no-toc">{t("report.data_basis")}</h2><ul class="basis">{basis}</ul>'
+        f'<p class="disclaimer">{t("report.title_note")}</p>'
+        "</section>"
+    )
+
+
+def page_css(meta: dict, lang: str) -> str:
+    """The language- and data-dependent part of the print stylesheet (running texts)."""
+
+    def q(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    css = [
+        "@page { @bottom-left { content: "
+        + q(labels.t("report.running_title", lang, year=meta["year"]))
+        + "; } @bottom-right { content: "
+        + q(labels.t("report.page", lang))
+        + ' " " counter(page) " / " counter(pages); } }',
+        "@page :first { @bottom-left { content: none; } @bottom-right { content: none; } }",
+        "figure.chart .caption .title::before { content: "
+        + q(labels.t("report.figure", lang) + " ")
+        + ' counter(figure) ": "; }',
+        ".table-block .caption .title::before { content: "
+        + q(labels.t("report.table", lang) + " ")
+        + ' counter(table) ": "; }',
+    ]
+    if meta["fictitious"]:
+        marker = q(labels.t("plot.example_data", lang))
+        css.append(
+            f"@page {{ @top-center {{ content: {marker}; color: #D55E00; font-weight: bold; }} }}"
+            f"@page :first {{ @top-center {{ content: {marker}; }} }}"
+        )
+    return "\n".join(css)
+
+
+def report_html(bodies: list[str], meta: dict, lang: str) -> str:
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(labels.t('report.title', lang, year=meta['year']))}</title>"
+        f"</head><body>{title_page_html(meta, lang)}{contents_html(bodies, lang)}"
+        + "".join(f'<article class="notebook">{b}</article>' for b in bodies)
+        + "</body></html>"
+    )
+
+
+def write_pdf(document: str, meta: dict, lang: str, target: Path) -> None:
+    from weasyprint import CSS, HTML
+
+    stylesheets = [CSS(filename=str(STYLESHEET)), CSS(string=page_css(meta, lang))]
+    HTML(string=document, base_url=str(target.parent)).write_pdf(
+        target, stylesheets=stylesheets, uncompressed_pdf=False
+    )
+
+
+def render_pdf(build: Path, order: list[str], meta: dict, lang: str) -> None:
+    import nbformat
+
+    exporter = html_exporter()
+    bodies = [
+        notebook_html(nbformat.read(build / "notebooks" / f"{name}.ipynb", as_version=4), exporter)
+        for name in order
+    ]
+    write_pdf(report_html(bodies, meta, lang), meta, lang, build / "report.pdf")
