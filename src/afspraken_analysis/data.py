@@ -31,43 +31,53 @@ def _where(path: Path, row: int, column: str) -> str:
     return f"{shown}, row {row}, column {column!r}"
 
 
+_EXPECTED = {
+    "Int64": (_INT, "a whole number (digits only, no thousands separator)"),
+    "Float64": (_FLOAT, "a number written with '.' as decimal point and no thousands separator"),
+}
+
+
+def _value_problems(raw: pd.Series, empty: pd.Series, column: pa.Column, path: Path) -> list[str]:
+    """Each filled cell of `raw` that does not parse as the column's type, named by file, row, column."""
+    dtype = str(column.dtype)
+
+    def where(i: int) -> str:
+        return _where(path, i + 2, raw.name)  # row 1 is the header
+
+    filled = raw[~empty]
+    if dtype in _EXPECTED:
+        pattern, expected = _EXPECTED[dtype]
+        bad = filled[~filled.map(lambda v: bool(pattern.match(v.strip())))]
+        return [f"{where(i)}: {value!r} is not {expected}" for i, value in bad.items()]
+    if dtype == "boolean":
+        bad = filled[~filled.str.strip().str.lower().isin(["true", "false"])]
+        return [f"{where(i)}: {value!r} is not true or false" for i, value in bad.items()]
+    if dtype.startswith("category"):
+        categories = list(map(str, column.dtype.type.categories))
+        problems = []
+        for i, value in filled[~filled.isin(categories)].items():
+            hint = party_names.suggest(value, categories)
+            problems.append(
+                f"{where(i)}: {value!r} is not one of the allowed values"
+                + (f" — did you mean {hint!r}?" if hint else f" ({', '.join(categories)})")
+            )
+        return problems
+    return []
+
+
 def _parse_column(raw: pd.Series, column: pa.Column, path: Path) -> pd.Series:
     """Strictly parse one text column to its schema type; raise UserError naming file, row, column."""
     dtype = str(column.dtype)
-    problems = []
-
-    def bad(i, value, expected):
-        problems.append(f"{_where(path, i + 2, raw.name)}: {value!r} is not {expected}")
-
     if (column.metadata or {}).get("list"):
         return raw.map(lambda v: [p.strip() for p in v.split(";") if p.strip()] if v else [])
     empty = raw.str.strip() == ""
+    problems = []
     if not column.nullable:
-        for i in raw.index[empty]:
-            problems.append(f"{_where(path, i + 2, raw.name)}: empty, but a value is required")
-    if dtype == "Int64":
-        for i, value in raw[~empty].items():
-            if not _INT.match(value.strip()):
-                bad(i, value, "a whole number (digits only, no thousands separator)")
-    elif dtype == "Float64":
-        for i, value in raw[~empty].items():
-            if not _FLOAT.match(value.strip()):
-                bad(
-                    i,
-                    value,
-                    "a number written with '.' as decimal point and no thousands separator",
-                )
-    elif dtype == "boolean":
-        for i, value in raw[~empty & ~raw.str.strip().str.lower().isin(["true", "false"])].items():
-            bad(i, value, "true or false")
-    elif dtype.startswith("category"):
-        categories = list(map(str, column.dtype.type.categories))
-        for i, value in raw[~empty & ~raw.isin(categories)].items():
-            hint = party_names.suggest(value, categories)
-            problems.append(
-                f"{_where(path, i + 2, raw.name)}: {value!r} is not one of the allowed values"
-                + (f" — did you mean {hint!r}?" if hint else f" ({', '.join(categories)})")
-            )
+        problems += [
+            f"{_where(path, i + 2, raw.name)}: empty, but a value is required"
+            for i in raw.index[empty]
+        ]
+    problems += _value_problems(raw, empty, column, path)
     if problems:
         raise UserError("\n".join(problems))
     values = raw.where(~empty, None)
