@@ -3,7 +3,7 @@
 Every chart and table on a slide is made from the CSV that sits next to the matching figure
 or table in the report directory (figures/*.csv, tables/*.csv), so the deck shows exactly the
 data of the PDF. Charts are native PowerPoint charts and tables native tables: everything stays
-editable. Colours follow plots.py (one colour per corporation, Okabe-Ito palette); every text
+editable. Colours follow style.py (one colour per corporation, Okabe-Ito palette); every text
 comes from labels.csv.
 """
 
@@ -21,9 +21,8 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from afspraken_analysis import labels, tracking
+from afspraken_analysis import labels, style, tracking
 
-from . import plots
 from .content import ATTENTION_CATEGORIES, ATTENTION_STATUSES
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
@@ -218,7 +217,7 @@ def _summary_slide(deck: Deck, build: Path, p) -> None:
         counts = targets["category"].value_counts()
         order = tracking.CATEGORIES
         rows = [[deck.t(f"category.{c}"), int(counts.get(c, 0))] for c in order]
-        fills = [[_rgb(plots.CATEGORY_COLOURS[c], 0.35), None] for c in order]
+        fills = [[_rgb(style.CATEGORY_COLOURS[c], 0.35), None] for c in order]
         deck.text(
             slide,
             deck.t("slides.targets_by_category"),
@@ -303,7 +302,7 @@ def _key_targets_slide(deck: Deck, build: Path, p) -> None:
             ]
         )
         fills.append(
-            [None, _rgb("#EAF3FA"), None, _rgb(plots.CATEGORY_COLOURS[row["category"]], 0.35)]
+            [None, _rgb("#EAF3FA"), None, _rgb(style.CATEGORY_COLOURS[row["category"]], 0.35)]
         )
     header = [
         deck.t("report.col.target_name"),
@@ -361,9 +360,9 @@ def _share_slide(deck: Deck, build: Path, p) -> None:
             2.0,
             False,
         ),
-        ("P10", data["p10"], plots.SCENARIO_COLOUR, MSO_LINE_DASH_STYLE.DASH, 1.0, False),
-        ("P50", data["p50"], plots.SCENARIO_COLOUR, None, 2.5, True),
-        ("P90", data["p90"], plots.SCENARIO_COLOUR, MSO_LINE_DASH_STYLE.DASH, 1.0, False),
+        ("P10", data["p10"], style.SCENARIO_COLOUR, MSO_LINE_DASH_STYLE.DASH, 1.0, False),
+        ("P50", data["p50"], style.SCENARIO_COLOUR, None, 2.5, True),
+        ("P90", data["p90"], style.SCENARIO_COLOUR, MSO_LINE_DASH_STYLE.DASH, 1.0, False),
     ]
     if data["share_pct"].notna().any():
         series.append((t("plot.share.actual"), data["share_pct"], "#000000", None, 2.5, True))
@@ -425,7 +424,7 @@ def _scenarios_slide(deck: Deck, build: Path, p) -> None:
             (
                 name,
                 wide[name],
-                plots.SCENARIO_COLOURS[i % len(plots.SCENARIO_COLOURS)],
+                style.SCENARIO_COLOURS[i % len(style.SCENARIO_COLOURS)],
                 None,
                 3.0 if name == p.scenario else 1.75,
                 True,
@@ -525,9 +524,9 @@ def _annex_slide(deck: Deck, build: Path, p, annex: int, name: str) -> None:
         for i, corporation in enumerate(corporations):
             point = series.points[i]
             point.format.fill.solid()
-            point.format.fill.fore_color.rgb = _rgb(plots.corporation_colour(corporation), tint)
+            point.format.fill.fore_color.rgb = _rgb(style.corporation_colour(corporation), tint)
             point.format.line.color.rgb = (
-                RGBColor(0, 0, 0) if kind == "plan" else _rgb(plots.corporation_colour(corporation))
+                RGBColor(0, 0, 0) if kind == "plan" else _rgb(style.corporation_colour(corporation))
             )
             point.format.line.width = Pt(1.25 if kind == "plan" else 0.5)
     totals = data.groupby("year")["planned"].sum()
