@@ -10,6 +10,7 @@ import pandas as pd
 
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.labels import fmt_number, fmt_pct, t
+from afspraken_analysis.style import SCENARIO_COLOUR, TARGET_COLOUR, style
 
 from .config import (
     DEFAULT_SCENARIO,
@@ -31,34 +32,40 @@ def plot_share(
     summary) adds the P10-P90 band and the median. Returns the matplotlib Axes."""
     import matplotlib.pyplot as plt
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
-    if band is not None:
-        ax.fill_between(
-            band["year"],
-            band["social_rent_share_pct_p10"],
-            band["social_rent_share_pct_p90"],
-            alpha=0.25,
-            label=t("scenario.band", lang),
-        )
+    with style():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 4))
+        if band is not None:
+            ax.fill_between(
+                band["year"],
+                band["social_rent_share_pct_p10"],
+                band["social_rent_share_pct_p90"],
+                color=SCENARIO_COLOUR,
+                alpha=0.2,
+                lw=0,
+                label=t("scenario.band", lang),
+            )
+            ax.plot(
+                band["year"],
+                band["social_rent_share_pct_p50"],
+                color=SCENARIO_COLOUR,
+                ls="--",
+                label=t("scenario.median", lang),
+            )
         ax.plot(
-            band["year"],
-            band["social_rent_share_pct_p50"],
-            ls="--",
-            label=t("scenario.median", lang),
+            projection["year"],
+            projection["social_rent_share_pct"],
+            color=SCENARIO_COLOUR,
+            marker="o",
+            label=t("scenario.projection", lang),
         )
-    ax.plot(
-        projection["year"],
-        projection["social_rent_share_pct"],
-        marker="o",
-        label=t("scenario.projection", lang),
-    )
-    ax.axhline(25, color="tab:red", lw=1, label=t("scenario.floor_25", lang))
-    ax.axhline(30, color="tab:green", lw=1, label=t("scenario.aim_30", lang))
-    ax.set_xlabel(t("scenario.axis_year", lang))
-    ax.set_ylabel(t("scenario.axis_share", lang))
-    ax.set_title(t("scenario.title", lang, name=projection.attrs.get("scenario", "")))
-    ax.legend(loc="best", fontsize="small")
+        # the floor and the aim drawn as every report chart draws a target band's two ends
+        ax.axhline(25, color=TARGET_COLOUR, lw=1.2, ls="--", label=t("scenario.floor_25", lang))
+        ax.axhline(30, color=TARGET_COLOUR, lw=1.0, ls=":", label=t("scenario.aim_30", lang))
+        ax.set_xlabel(t("scenario.axis_year", lang))
+        ax.set_ylabel(t("scenario.axis_share", lang))
+        ax.set_title(t("scenario.title", lang, name=projection.attrs.get("scenario", "")))
+        ax.legend(loc="best")
     return ax
 
 
