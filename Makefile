@@ -18,13 +18,13 @@ export: setup ## export every agreement table as CSV + datapackage.json to outpu
 	$(UV) run --locked afspraken data export outputs/data
 
 test: setup ## run the linter and the whole test suite
-	$(UV) run --locked ruff check src tests benchmarks
-	$(UV) run --locked ruff format --check src tests benchmarks
+	$(UV) run --locked ruff check src tests benchmarks scripts
+	$(UV) run --locked ruff format --check src tests benchmarks scripts
 	$(UV) run --locked pytest
 
 format: ## format the code
-	$(UV) run ruff format src tests benchmarks
-	$(UV) run ruff check --fix src tests benchmarks
+	$(UV) run ruff format src tests benchmarks scripts
+	$(UV) run ruff check --fix src tests benchmarks scripts
 
 docs: ## regenerate the data dictionary from the schemas
 	$(UV) run afspraken data dictionary --out docs/data-dictionary.md
