@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+from afspraken_analysis import yamlfile
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.labels import LANGUAGES
 from afspraken_analysis.paths import OUTPUTS_DIR
@@ -17,14 +18,7 @@ from .notebooks import Progress, declared_parameters, notebook_sources
 
 
 def read_params_file(path: Path) -> dict:
-    import yaml
-
-    try:
-        values = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise UserError(f"parameter file {path} not found") from None
-    except yaml.YAMLError as exc:
-        raise UserError(f"parameter file {path} is not valid YAML: {exc}") from None
+    values = yamlfile.read(path, "parameter file") or {}
     if not isinstance(values, dict):
         raise UserError(f"parameter file {path} must hold a mapping of parameter: value")
     return values

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from afspraken_analysis import yamlfile
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.paths import SCENARIOS_FILE
+from afspraken_analysis.userfiles import shown
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary: the parameter names are a contract with the notebooks, the report and user files.
@@ -57,6 +58,12 @@ DISTRIBUTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "baseline": ((), ()),
 }
 MAX_HORIZON_YEAR = 2040
+MIN_YEAR, MAX_YEAR = 2000, 2100  # years a scenario names (the horizon: up to MAX_HORIZON_YEAR)
+# Absurd magnitudes are refused at input (1e308 homes overflow to inf and NaN): homes in a stock,
+# a flow or a distribution field at most MAX_HOMES; a delivery rate at most MAX_RATE.
+MAX_HOMES = 10_000_000
+MAX_RATE = 10.0
+MAX_EXTENDS = 50  # a chain of `extends` at most this long
 DEFAULT_SCENARIO = "afspraken"
 
 # Named plan sources: the annex tables, read through data.load (never hard-coded here).
@@ -102,24 +109,24 @@ def _is_number(value: Any) -> bool:
 
 def _suggest(key: str, valid: Iterable[str]) -> str:
     valid = list(valid)
-    close = difflib.get_close_matches(str(key), valid, n=1)
+    close = difflib.get_close_matches(str(key)[:100], valid, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"{hint}; valid keys: {', '.join(valid)}"
 
 
 def _unknown(kind: str, key: Any, valid: Iterable[str], where: str) -> UserError:
-    return UserError(f"{where}: unknown {kind} {key!r}{_suggest(key, valid)}")
+    return UserError(f"{where}: unknown {kind} {shown(key)}{_suggest(key, valid)}")
 
 
 def _year_key(year: Any, where: str) -> int:
     if isinstance(year, bool):
-        raise UserError(f"{where}: {year!r} is not a year")
+        raise UserError(f"{where}: {shown(year)} is not a year")
     try:
         value = int(year)
     except (TypeError, ValueError):
-        raise UserError(f"{where}: {year!r} is not a year") from None
+        raise UserError(f"{where}: {shown(year)} is not a year") from None
     if str(value) != str(year).strip():
-        raise UserError(f"{where}: {year!r} is not a year")
+        raise UserError(f"{where}: {shown(year)} is not a year")
     return value
 
 
@@ -128,11 +135,13 @@ def _year_key(year: Any, where: str) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_count(value: Any, where: str) -> float:
+def _check_count(value: Any, where: str, maximum: float = MAX_HOMES) -> float:
     if not _is_number(value):
-        raise UserError(f"{where}: {value!r} is not a number")
+        raise UserError(f"{where}: {shown(value)} is not a number")
     if value < 0:
-        raise UserError(f"{where}: {value!r} is negative; it must be ≥ 0")
+        raise UserError(f"{where}: {shown(value)} is negative; it must be ≥ 0")
+    if value > maximum:
+        raise UserError(f"{where}: {shown(value)} is too large; allowed is 0 to {maximum:,.0f}")
     return float(value)
 
 
@@ -159,7 +168,7 @@ def _check_then(key: str, spec: Any, where: str) -> None:
             )
         return
     raise UserError(
-        f"{where}: {spec!r} is not valid after a plan; give a number, 'plan_mean'"
+        f"{where}: {shown(spec)} is not valid after a plan; give a number, 'plan_mean'"
         + (" or 'woondeal'" if key in WOONDEAL_FLOWS else "")
     )
 
@@ -173,7 +182,7 @@ def _check_flow_spec(key: str, spec: Any, where: str) -> None:
         _check_flow_name(key, spec, where)
         return
     if not isinstance(spec, Mapping):
-        raise UserError(f"{where}: {spec!r} is not a valid flow (number, name or mapping)")
+        raise UserError(f"{where}: {shown(spec)} is not a valid flow (number, name or mapping)")
     if "plan" in spec:
         _check_plan_spec(key, spec, where)
         return
@@ -202,7 +211,7 @@ def _check_flow_name(key: str, spec: str, where: str) -> None:
         valid.insert(1, "'woondeal'")
     if per_corporation:
         valid.insert(1, "'plan_mean'")
-    raise UserError(f"{where}: {spec!r} is not a valid flow; give {', '.join(valid)}")
+    raise UserError(f"{where}: {shown(spec)} is not a valid flow; give {', '.join(valid)}")
 
 
 def _check_plan_spec(key: str, spec: Mapping, where: str) -> None:
@@ -226,12 +235,12 @@ def _check_plan(key: str, plan: Any, where: str) -> None:
                 if not per_corporation
                 else ", ".join(sources)
             )
-            raise UserError(f"{where}: unknown plan {plan!r} for {key}; choose {choices}")
+            raise UserError(f"{where}: unknown plan {shown(plan)} for {key}; choose {choices}")
     elif isinstance(plan, Mapping) and not per_corporation:
         _check_series(plan, f"{where}, plan")
     else:
         choices = ", ".join(sources) if per_corporation else ", ".join([*sources, "{year: number}"])
-        raise UserError(f"{where}: plan {plan!r} is not valid for {key}; choose {choices}")
+        raise UserError(f"{where}: plan {shown(plan)} is not valid for {key}; choose {choices}")
 
 
 def _check_trend_spec(key: str, spec: Mapping, where: str) -> None:
@@ -240,7 +249,9 @@ def _check_trend_spec(key: str, spec: Mapping, where: str) -> None:
     if extra:
         raise _unknown("field", sorted(extra)[0], ["pace", "fallback"], where)
     if spec["pace"] != "trend":
-        raise UserError(f"{where}: unknown pace {spec['pace']!r}; the only mapped pace is 'trend'")
+        raise UserError(
+            f"{where}: unknown pace {shown(spec['pace'])}; the only mapped pace is 'trend'"
+        )
     _check_trend_key(key, where)
     if "fallback" in spec:
         fallback = spec["fallback"]
@@ -262,7 +273,7 @@ def _check_distribution(key: str, spec: Any, where: str) -> None:
     _check_distribution_values(key, name, numbers, where)
     per_year = spec.get("per_year", False)
     if not isinstance(per_year, bool):
-        raise UserError(f"{where}, per_year: {per_year!r} is not true or false")
+        raise UserError(f"{where}, per_year: {shown(per_year)} is not true or false")
     if per_year and key in STOCK_KEYS:
         raise UserError(f"{where}: per_year is for flows and rates; {key} is a base stock")
 
@@ -276,7 +287,7 @@ def _distribution_numbers(spec: Any, where: str) -> tuple[str, dict[str, float]]
     name = spec.get("distribution")
     if name not in DISTRIBUTIONS:
         raise UserError(
-            f"{where}: unknown distribution {name!r}; choose one of {', '.join(DISTRIBUTIONS)}"
+            f"{where}: unknown distribution {shown(name)}; choose one of {', '.join(DISTRIBUTIONS)}"
         )
     required, optional = DISTRIBUTIONS[name]
     valid = ("distribution", *required, *optional, "per_year")
@@ -285,12 +296,12 @@ def _distribution_numbers(spec: Any, where: str) -> tuple[str, dict[str, float]]
             raise _unknown("field", k, valid, where)
     for k in required:
         if k not in spec:
-            raise UserError(f"{where}: distribution {name!r} needs {', '.join(required)}")
+            raise UserError(f"{where}: distribution {shown(name)} needs {', '.join(required)}")
     numbers = {}
     for k in (*required, *optional):
         if k in spec:
             if not _is_number(spec[k]):
-                raise UserError(f"{where}, {k}: {spec[k]!r} is not a number")
+                raise UserError(f"{where}, {k}: {shown(spec[k])} is not a number")
             numbers[k] = float(spec[k])
     return name, numbers
 
@@ -298,6 +309,10 @@ def _distribution_numbers(spec: Any, where: str) -> tuple[str, dict[str, float]]
 def _check_distribution_values(
     key: str, name: str, numbers: Mapping[str, float], where: str
 ) -> None:
+    maximum = MAX_RATE if key in RATE_KEYS else MAX_HOMES
+    for k, value in numbers.items():
+        if abs(value) > maximum:
+            raise UserError(f"{where}, {k}: {value:g} is too large; allowed is 0 to {maximum:,.0f}")
     for k in ("value", "low", "high", "mode"):
         if k in numbers and numbers[k] < 0:
             raise UserError(f"{where}, {k}: {numbers[k]:g} is negative; {key} must be ≥ 0")
@@ -324,17 +339,19 @@ def _check_target(target: Any, where: str) -> None:
     _check_share(target["share_pct"], f"{where}, share_pct")
     for k in ("by_year", "from_year"):
         if k in target and (not isinstance(target[k], int) or isinstance(target[k], bool)):
-            raise UserError(f"{where}, {k}: {target[k]!r} is not a year")
+            raise UserError(f"{where}, {k}: {shown(target[k])} is not a year")
     rule = target.get("total_additions", "on_top")
     if rule not in TOTAL_ADDITIONS_RULES:
         raise UserError(
-            f"{where}, total_additions: {rule!r} is not valid; choose {', '.join(TOTAL_ADDITIONS_RULES)}"
+            f"{where}, total_additions: {shown(rule)} is not valid; choose {', '.join(TOTAL_ADDITIONS_RULES)}"
         )
 
 
 def _check_share(value: Any, where: str) -> float:
     if not _is_number(value) or not 0 < value < 100:
-        raise UserError(f"{where}: {value!r} is not a percentage between 0 and 100 (exclusive)")
+        raise UserError(
+            f"{where}: {shown(value)} is not a percentage between 0 and 100 (exclusive)"
+        )
     return float(value)
 
 
@@ -354,7 +371,12 @@ def _check_years(params: Mapping[str, Any], where: str) -> None:
         if key in params:
             value = params[key]
             if not isinstance(value, int) or isinstance(value, bool):
-                raise UserError(f"{where}, {key}: {value!r} is not a year")
+                raise UserError(f"{where}, {key}: {shown(value)} is not a year")
+            if not MIN_YEAR <= value <= MAX_YEAR:
+                raise UserError(
+                    f"{where}, {key}: {value} is outside the years a scenario may use "
+                    f"({MIN_YEAR}-{MAX_YEAR})"
+                )
     base, horizon = params.get("base_year"), params.get("horizon_year")
     if horizon is not None:
         _check_horizon(base, horizon, where)
@@ -369,7 +391,8 @@ def _check_amounts(params: Mapping[str, Any], where: str) -> None:
     """Stocks, Woondeal homes and rates: numbers ≥ 0, consistent with each other."""
     for key in STOCK_KEYS + ("woondeal_homes_total", "woondeal_homes_social") + RATE_KEYS:
         if key in params:
-            _check_count(params[key], f"{where}, {key}")
+            maximum = MAX_RATE if key in RATE_KEYS else MAX_HOMES
+            _check_count(params[key], f"{where}, {key}", maximum)
     if params.get("dwellings_total") == 0:
         raise UserError(f"{where}, dwellings_total: must be > 0")
     if params.get("woondeal_homes_social", 0) > params.get("woondeal_homes_total", math.inf):
@@ -390,7 +413,7 @@ def _check_horizon(base: int | None, horizon: int, where: str) -> None:
 
 
 def _check_scenario(s: Scenario) -> Scenario:
-    where = f"scenario {s.name!r}" + (f" ({s.source})" if s.source else "")
+    where = f"scenario {shown(s.name)}" + (f" ({s.source})" if s.source else "")
     _check_parameters(s.parameters, where)
     for key, spec in s.uncertainty.items():
         if key not in UNCERTAIN_KEYS:
@@ -408,26 +431,21 @@ def _check_scenario(s: Scenario) -> Scenario:
 
 def _check_entry(name: str, entry: Any, where: str) -> None:
     if not isinstance(entry, Mapping):
-        raise UserError(f"{where}: scenario {name!r} must be a mapping")
+        raise UserError(f"{where}: scenario {shown(name)} must be a mapping")
     for key in entry:
         if key not in SCENARIO_KEYS:
-            raise _unknown("key", key, SCENARIO_KEYS, f"{where}, scenario {name!r}")
+            raise _unknown("key", key, SCENARIO_KEYS, f"{where}, scenario {shown(name)}")
     if not isinstance(entry.get("description"), str) or not entry["description"].strip():
-        raise UserError(f"{where}, scenario {name!r}: give a one-line description")
+        raise UserError(f"{where}, scenario {shown(name)}: give a one-line description")
     for key in ("parameters", "uncertainty"):
         if entry.get(key) is not None and not isinstance(entry[key], Mapping):
-            raise UserError(f"{where}, scenario {name!r}: {key} must be a mapping")
+            raise UserError(f"{where}, scenario {shown(name)}: {key} must be a mapping")
+    if entry.get("extends") is not None and not isinstance(entry["extends"], str):
+        raise UserError(f"{where}, scenario {shown(name)}: extends must be a scenario name")
 
 
 def _read_file(path: Path) -> dict:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}: scenario file not found") from None
-    try:
-        content = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise UserError(f"{path}: not valid YAML ({exc})") from None
+    content = yamlfile.read(path, "scenario file") or {}
     if not isinstance(content, Mapping):
         raise UserError(f"{path}: expected a mapping with {', '.join(FILE_KEYS)}")
     for key in content:
@@ -471,9 +489,14 @@ def _build(
     name: str, entries: Mapping[str, tuple[dict, dict]], chain: tuple[str, ...] = ()
 ) -> Scenario:
     if name not in entries:
-        raise UserError(f"unknown scenario {name!r}; choose one of: {', '.join(entries)}")
+        raise UserError(f"unknown scenario {shown(name)}; choose one of: {', '.join(entries)}")
     if name in chain:
-        raise UserError(f"scenario {name!r} extends itself via {' → '.join((*chain, name))}")
+        raise UserError(f"scenario {shown(name)} extends itself via {' → '.join((*chain, name))}")
+    if len(chain) >= MAX_EXTENDS:
+        raise UserError(
+            f"scenario {shown(chain[0])}: its chain of 'extends' is longer than {MAX_EXTENDS} "
+            f"(… → {' → '.join(chain[-3:])} → {name}); extend a scenario nearer the root"
+        )
     entry, file = entries[name]
     source = str(file["path"])
     if entry.get("extends") is not None:
@@ -520,11 +543,8 @@ def parse_overrides(items: Iterable[str]) -> dict[str, Any]:
         key, sep, text = item.partition("=")
         key = key.strip()
         if not sep or not key or not text.strip():
-            raise UserError(f"--set {item!r}: write KEY=VALUE, e.g. --set sales_per_year=20")
-        try:
-            value = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise UserError(f"--set {item!r}: the value is not valid YAML ({exc})") from None
+            raise UserError(f"--set {shown(item)}: write KEY=VALUE, e.g. --set sales_per_year=20")
+        value = yamlfile.load(text, f"--set {shown(key)}")
         if isinstance(value, str):
             with contextlib.suppress(ValueError):
                 value = float(value)  # "1e3": YAML 1.1 reads it as text
@@ -542,7 +562,9 @@ def _apply_overrides(s: Scenario, overrides: Mapping[str, Any]) -> Scenario:
         if head == "uncertainty" and rest:
             name, _, fld = rest.partition(".")
             if name not in UNCERTAIN_KEYS:
-                raise _unknown("uncertain parameter", name, UNCERTAIN_KEYS, f"override {key!r}")
+                raise _unknown(
+                    "uncertain parameter", name, UNCERTAIN_KEYS, f"override {shown(key)}"
+                )
             if not fld:
                 if value is None:
                     uncertainty.pop(name, None)
@@ -550,7 +572,7 @@ def _apply_overrides(s: Scenario, overrides: Mapping[str, Any]) -> Scenario:
                     uncertainty[name] = value
             elif name not in uncertainty:
                 raise UserError(
-                    f"override {key!r}: {name} has no distribution in scenario {s.name!r}; set the "
+                    f"override {shown(key)}: {name} has no distribution in scenario {shown(s.name)}; set the "
                     f"whole entry, e.g. uncertainty.{name}={{distribution: uniform, low: 0, high: 1}}"
                 )
             else:

@@ -1,0 +1,91 @@
+"""The one way users' YAML is read (scenario files, --set values, report parameter files): safe
+types only, no aliases (an alias bomb expands a few hundred bytes into gigabytes), no duplicate
+keys (the last one would silently win), bounded size and nesting depth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError
+from yaml.events import AliasEvent
+
+from .errors import UserError
+from .userfiles import read_text, shown
+
+MAX_BYTES = 1_000_000  # a YAML file or --set value holds at most this many bytes
+MAX_DEPTH = 50  # nesting of mappings and lists
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases, duplicate keys and deep nesting, each at its line."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"alias *{event.anchor} is not allowed; write the value out in full",
+                event.start_mark,
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+                seen.add(key)
+            except TypeError:
+                raise ConstructorError(
+                    None,
+                    None,
+                    "a key must be a plain value, not a list or mapping",
+                    key_node.start_mark,
+                ) from None
+            if duplicate:
+                raise ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {shown(key)}; give each key once",
+                    key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep=deep)
+
+
+def load(text: str, source: str) -> Any:
+    """YAML text to Python values; `source` names where the text comes from in errors."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise UserError(f"{source}: more than {MAX_BYTES:,} bytes of YAML")
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 (_Loader is a SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise UserError(f"{source}{where}: not valid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise UserError(f"{source}: not valid YAML: {str(exc)[:200]}") from None
+
+
+def read(path: str | Path, what: str) -> Any:
+    """A user's YAML file (UTF-8, at most MAX_BYTES) to Python values."""
+    return load(read_text(path, what, max_bytes=MAX_BYTES), str(path))
