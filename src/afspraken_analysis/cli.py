@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import tempfile
+import traceback
 
 from .errors import UserError
+from .userfiles import os_problem
 
 # Sub-command → the module that adds it (with configure_cli(subparsers)). Only the module of the
 # command asked for is imported, so `afspraken report` does not pay for the others' imports.
@@ -33,7 +37,27 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _internal_error() -> int:
+    """Exit 3: a short message, the full traceback in a new file of the tool's own in the temp dir."""
+    text = traceback.format_exc()
+    try:
+        fd, name = tempfile.mkstemp(prefix="afspraken-traceback-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        where = f"the full traceback is in {name}"
+    except OSError:
+        where = "the traceback could not be written to the temp directory"
+    last = text.strip().splitlines()[-1][:200]
+    print(
+        f"fout: internal error ({last}); {where}; please report it with that file",
+        file=sys.stderr,
+    )
+    return 3
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run a command. Exit 0 ok, 1 problems found (validate), 2 bad input or arguments (a message
+    "fout: ..."), 3 an internal error (the traceback in a file); never a traceback on screen."""
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv).parse_args(argv)
     try:
@@ -44,6 +68,15 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file problem no command check caught: still one line, exit 2
+        name = exc.filename if exc.filename is not None else ""
+        print(f"fout: {str(name)[:200]}: {os_problem(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("fout: interrupted", file=sys.stderr)
+        return 130
+    except Exception:  # also MemoryError and RecursionError: never a traceback on screen
+        return _internal_error()
 
 
 if __name__ == "__main__":

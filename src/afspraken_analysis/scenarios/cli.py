@@ -12,6 +12,7 @@ import pandas as pd
 from afspraken_analysis import monitoring
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.labels import t
+from afspraken_analysis.userfiles import check_output_file
 
 from .config import (
     DEFAULT_SCENARIO,
@@ -22,7 +23,7 @@ from .config import (
     scenario,
 )
 from .corporations import project_retrofits, project_solar
-from .projection import monte_carlo, project
+from .projection import MAX_RUNS, check_runs, memory_estimate, monte_carlo, project
 from .resolve import resolve
 from .solver import describe_solution, solve
 
@@ -57,10 +58,13 @@ def _cmd_list(args) -> int:
 
 
 def _cmd_run(args) -> int:
+    check_output_file(args.out, "--out")
+    if args.runs is not None:
+        check_runs(args.runs)
     s = _cli_scenario(args)
     realisations = _load_realisations(args.realisations)
     if args.table != "stock":
-        if args.runs:
+        if args.runs is not None:
             raise UserError("--runs: the Monte Carlo covers the stock table only (--table stock)")
         fn = project_retrofits if args.table == "retrofits" else project_solar
         df = fn(s, realisations=realisations)
@@ -76,9 +80,10 @@ def _cmd_run(args) -> int:
         f"Social-rent share: {first['social_rent_share_pct']:.2f} % at the end of {int(first['year'])}, "
         f"{last['social_rent_share_pct']:.2f} % at the end of {int(last['year'])} (deterministic)"
     )
-    if args.runs:
+    if args.runs is not None:
         if not model.uncertainty:
             print("Note: this scenario declares no uncertainty; every run is the same.")
+        print(f"Monte Carlo: about {memory_estimate(model, args.runs) / 1e6:,.0f} MB of memory")
         df = monte_carlo(model, runs=args.runs, seed=args.seed)
         end = df.iloc[-1]
         print(
@@ -143,7 +148,13 @@ def configure_cli(sub) -> None:
 
     p = scen_sub.add_parser("run", help="project a scenario and write a CSV")
     common(p)
-    p.add_argument("--runs", type=int, metavar="N", help="Monte Carlo runs (percentiles per year)")
+    p.add_argument(
+        "--runs",
+        type=int,
+        metavar="N",
+        help=f"Monte Carlo runs, 1 to {MAX_RUNS:,} (percentiles per year; without it the "
+        "deterministic projection)",
+    )
     p.add_argument("--seed", type=int, metavar="S", help="random seed (reproducible runs)")
     p.add_argument(
         "--table",

@@ -20,6 +20,9 @@ from .resolve import _as_model
 
 DEFAULT_THRESHOLDS = (25.0, 30.0)
 DEFAULT_PERCENTILES = (10, 50, 90)
+MAX_RUNS = (
+    1_000_000  # Monte Carlo runs at most (memory grows with runs × years; see memory_estimate)
+)
 
 
 def _fmt_q(q: float) -> str:
@@ -160,6 +163,28 @@ def project(
     return PROJECTION_SCHEMA.validate(out)
 
 
+def check_runs(runs: Any) -> int:
+    """The number of Monte Carlo runs: a whole number from 1 to MAX_RUNS."""
+    if (
+        not isinstance(runs, int | np.integer)
+        or isinstance(runs, bool)
+        or not 1 <= runs <= MAX_RUNS
+    ):
+        raise UserError(
+            f"runs: {str(runs)[:50]} is not a whole number from 1 to {MAX_RUNS:,}; "
+            "leave the runs out for the deterministic projection"
+        )
+    return int(runs)
+
+
+def memory_estimate(model: Model, runs: int) -> int:
+    """Bytes the Monte Carlo of `model` takes at its peak, roughly: the stock, share and sort
+    arrays (years × runs) plus one array per uncertain parameter (per year or once)."""
+    years = len(model.years)
+    draws = sum(years - 1 if spec.get("per_year") else 1 for spec in model.uncertainty.values())
+    return 8 * runs * (5 * years + draws + len(model.flows))
+
+
 def _draw(spec: Mapping[str, Any], key: str, seed: int, n: int, runs: int) -> np.ndarray:
     """Draws for one key: (1, runs), or (n, runs) with per_year. Each key has its own stream
     derived from (seed, key), so adding a key to a scenario leaves the others' draws unchanged."""
@@ -193,8 +218,7 @@ def simulate(
     run the stock-flow arithmetic for all runs at once. An uncertain flow replaces its planned path;
     an uncertain rate scales the planned additions. Same seed, same result."""
     model = _as_model(s, realisations, tables, base)
-    if not isinstance(runs, int) or runs < 1:
-        raise UserError(f"runs: {runs!r} is not a positive whole number")
+    check_runs(runs)
     if seed is None:
         seed = int(np.random.SeedSequence().entropy)
     elif not isinstance(seed, int) or seed < 0:
@@ -250,9 +274,10 @@ def summarise(
             out[f"{name}_p{_fmt_q(p)}"] = result[i]
     out["social_rent_share_pct_mean"] = sim.social_rent_share_pct.mean(axis=1)
     for t in thresholds:
-        out[f"chance_share_ge_{_fmt_q(t)}_pct"] = np.count_nonzero(
-            sim.social_rent_share_pct >= t, axis=1
-        ) * (100.0 / sim.runs)
+        # count × 100 / runs, not count × (100 / runs): for 11 runs of 11 the latter is 100.00000000000001
+        out[f"chance_share_ge_{_fmt_q(t)}_pct"] = (
+            np.count_nonzero(sim.social_rent_share_pct >= t, axis=1) * 100 / sim.runs
+        )
     df = pd.DataFrame(out)
     df.attrs.update(runs=sim.runs, seed=sim.seed)
     return _monte_carlo_schema(q, thresholds).validate(df)
