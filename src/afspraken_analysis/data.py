@@ -15,6 +15,7 @@ from .caveats import log_markdown
 from .errors import UserError
 from .paths import ROOT, table_file
 from .schemas import TABLES, Table
+from .userfiles import check_output_dir
 
 LIST_SEPARATOR = "; "
 _INT = re.compile(r"^-?\d+$")
@@ -277,7 +278,29 @@ def data_dictionary() -> str:
     return "\n".join(out)
 
 
+def _check_export_target(directory: Path) -> None:
+    """The export writes into `directory` and overwrites only what an earlier export wrote
+    (recognised by its datapackage.json), never someone else's files of the same name."""
+    check_output_dir(directory, "data export")
+    names = [f"{name}.csv" for name in TABLES] + ["datapackage.json"]
+    existing = [n for n in names if (directory / n).exists()]
+    if not existing:
+        return
+    try:
+        earlier = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
+        ours = earlier.get("name") == datapackage()["name"]
+    except (OSError, ValueError, AttributeError):
+        ours = False
+    if not ours:
+        raise UserError(
+            f"data export {directory}: {', '.join(existing[:3])}"
+            f"{' …' if len(existing) > 3 else ''} {'exists' if len(existing) == 1 else 'exist'} already "
+            "and was not written by an earlier export; choose an empty directory"
+        )
+
+
 def _cmd_export(args) -> int:
+    _check_export_target(Path(args.directory))
     for path in export(Path(args.directory)):
         print(path)
     return 0

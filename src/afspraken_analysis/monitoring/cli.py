@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from afspraken_analysis.userfiles import check_output_dir
+
 from .load import _check_path
 from .readers import _display
 from .templates import write_templates
@@ -28,6 +30,7 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_template(args) -> int:
+    check_output_dir(args.directory, "template")
     for path in write_templates(Path(args.directory), args.year, force=args.force):
         print(path)
     print(

@@ -476,8 +476,9 @@ def _catalogue(files=None) -> tuple[dict, dict[str, tuple[dict, dict]]]:
     builtin = _read_file(SCENARIOS_FILE)
     entries = {name: (entry, builtin) for name, entry in builtin["scenarios"].items()}
     for path in _as_paths(files):
-        if path.resolve() == SCENARIOS_FILE.resolve():
-            continue
+        with contextlib.suppress(OSError, RuntimeError):  # a symlink loop: _read_file says so
+            if path.resolve() == SCENARIOS_FILE.resolve():
+                continue
         user = _read_file(path)
         user["defaults"] = {**builtin["defaults"], **user["defaults"]}
         for name, entry in user["scenarios"].items():
