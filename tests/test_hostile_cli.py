@@ -6,12 +6,14 @@ from __future__ import annotations
 import os
 import sys
 
+import numpy as np
 import pytest
 
 from afspraken_analysis import cli, data, yamlfile
 from afspraken_analysis.cli import main
 from afspraken_analysis.paths import TESTS_DATA_DIR
 from afspraken_analysis.scenarios import monte_carlo
+from afspraken_analysis.scenarios.config import FLOW_KEYS
 from afspraken_analysis.scenarios.projection import MAX_RUNS
 
 CORPUS = TESTS_DATA_DIR / "hostile" / "scenarios"
@@ -218,3 +220,14 @@ def test_the_corpus_has_a_line_per_case():
 
 if sys.platform == "win32":  # pragma: no cover
     pytestmark = pytest.mark.skip("symlinks and permissions differ on Windows")
+
+
+def test_share_never_exceeds_100_pct_by_rounding():
+    from afspraken_analysis.scenarios.model import _accumulate
+
+    stocks = np.random.default_rng(1).uniform(1, 1e7, 1000)
+    hit = stocks[stocks * 100.0 / stocks > 100]  # 100 × s / s rounds above 100 for these
+    assert len(hit)
+    no_flows = {key: np.zeros((0, len(hit))) for key in FLOW_KEYS}
+    _, _, share = _accumulate(hit, hit, no_flows, 1.0, 1.0, 0, len(hit))
+    assert share.max() == 100.0

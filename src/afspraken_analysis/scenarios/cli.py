@@ -83,7 +83,9 @@ def _cmd_run(args) -> int:
     if args.runs is not None:
         if not model.uncertainty:
             print("Note: this scenario declares no uncertainty; every run is the same.")
-        print(f"Monte Carlo: about {memory_estimate(model, args.runs) / 1e6:,.0f} MB of memory")
+        print(
+            f"Monte Carlo: up to about {memory_estimate(model, args.runs) / 1e6:,.0f} MB of memory"
+        )
         df = monte_carlo(model, runs=args.runs, seed=args.seed)
         end = df.iloc[-1]
         print(

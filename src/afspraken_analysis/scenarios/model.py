@@ -116,6 +116,9 @@ def _accumulate(d0, s0, flows: Mapping[str, np.ndarray], rate, rate_social, n: i
         social[i] += social[i - 1]
     share = np.multiply(social, 100.0)
     share /= dwellings
+    # 100 × s / d rounds to 100.00000000000001 for some s == d: a true share of at most 100 % is
+    # never shown above it (an impossible stock, s > d, keeps its value and fails the schema)
+    np.minimum(share, 100.0, out=share, where=social <= dwellings)
     return dwellings, social, share
 
 
