@@ -15,6 +15,8 @@ from .caveats import log_markdown
 from .errors import UserError
 from .paths import ROOT, table_file
 from .schemas import TABLES, Table
+from .spreadsheet import RULE as SPREADSHEET_RULE
+from .spreadsheet import neutralise_frame
 from .userfiles import check_output_dir
 
 LIST_SEPARATOR = "; "
@@ -206,6 +208,8 @@ def datapackage() -> dict:
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True},
+                "textCells": SPREADSHEET_RULE,
                 "schema": {
                     "fields": [_field(n, c) for n, c in table.schema.columns.items()],
                     "primaryKey": list(table.key),
@@ -220,7 +224,8 @@ def datapackage() -> dict:
         "description": (
             "Agreements, targets and annex tables of 'Iedereen in Apeldoorn een huis dat voelt als een "
             "thuis — Prestatieafspraken 2024-2025' (gemeente Apeldoorn, housing corporations and tenant "
-            "organisations; signed 14 December 2023), curated by afspraken-analysis."
+            "organisations; signed 14 December 2023), curated by afspraken-analysis. "
+            + SPREADSHEET_RULE
         ),
         "sources": [
             {"title": "Prestatieafspraken Apeldoorn 2024-2025 (text layer of the public PDF)"}
@@ -236,7 +241,8 @@ def export(directory: Path) -> list[Path]:
     written = []
     for name in TABLES:
         path = directory / f"{name}.csv"
-        to_csv_frame(load(name)).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        frame = neutralise_frame(to_csv_frame(load(name)))
+        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
     path = directory / "datapackage.json"
     path.write_text(

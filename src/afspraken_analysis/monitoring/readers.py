@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from afspraken_analysis.paths import ROOT
+from afspraken_analysis.spreadsheet import restore
 
 from .tables import FIRST_STATUS_YEAR, TABLE_NAMES, YEAR_MAX, YEAR_MIN, input_columns
 
@@ -133,7 +134,8 @@ def _read_csv(path: Path, report) -> _Sheet | None:
         return None
     sheet = _Sheet(path, "nl" if delimiter == ";" else "en", header)
     for number, record in enumerate(records[1:], start=2):
-        cells = [cell.strip() for cell in record]
+        # '=… written as text by this tool's templates and outputs reads as =…
+        cells = [restore(cell.strip()) for cell in record]
         if any(cells) and _row_fits(number, cells, header, delimiter, report):
             sheet.rows.append((number, _named_cells(number, header, cells, report)))
     return sheet

@@ -14,6 +14,7 @@ from afspraken_analysis import labels, tracking
 from afspraken_analysis.data import load
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.schemas import CORPORATIONS
+from afspraken_analysis.spreadsheet import neutralise, protect_workbook
 
 from .readers import _display
 from .tables import (
@@ -108,12 +109,16 @@ def write_templates(directory, year: int, force: bool = False) -> list[Path]:
 
 
 def _write_csv_template(path: Path, table: str, rows: list[dict]) -> None:
-    """Semicolon-separated UTF-8 with BOM: what Dutch Excel opens and saves as 'CSV UTF-8'."""
+    """Semicolon-separated UTF-8 with BOM: what Dutch Excel opens and saves as 'CSV UTF-8'.
+
+    Text that Excel would run as a formula gets a leading apostrophe (`spreadsheet.RULE`).
+    """
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f, delimiter=";", lineterminator="\r\n")
         writer.writerow(input_columns(table))
         for row in rows:
-            writer.writerow(["" if row.get(c) is None else row[c] for c in input_columns(table)])
+            cells = ["" if row.get(c) is None else row[c] for c in input_columns(table)]
+            writer.writerow([neutralise(cell) for cell in cells])
 
 
 _HEADER_FONT = Font(bold=True)
@@ -161,6 +166,7 @@ def _write_xlsx_template(path: Path, table: str, rows: list[dict], year: int) ->
             sheet.cell(row, columns.index("agreement_id") + 1).number_format = "@"
         _write_agreement_sheet(workbook.create_sheet("afspraken"))
     _write_explanation_sheet(workbook.create_sheet("toelichting", 1), table, year)
+    protect_workbook(workbook)  # pre-filled texts starting with '=' would be formulas
     workbook.save(path)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from afspraken_analysis import labels
+from afspraken_analysis.spreadsheet import neutralise_frame
 
 NUMERIC_FORMATS = ("int", "pct", "pct0")
 
@@ -172,9 +173,14 @@ def _row(record: dict, columns, formats, target, lang, css_class: str = "") -> s
 
 
 def write_csv(data: pd.DataFrame, path: Path) -> None:
-    """A CSV written the same way every time: UTF-8, '\\n' line ends, no index."""
+    """A CSV written the same way every time: UTF-8, '\\n' line ends, no index.
+
+    Text a spreadsheet would run as a formula gets a leading apostrophe (`spreadsheet.RULE`).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    data.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.6g")
+    neutralise_frame(data).to_csv(
+        path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.6g"
+    )
 
 
 def _csv_frame(data: pd.DataFrame) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from afspraken_analysis import labels, style, tracking
+from afspraken_analysis.spreadsheet import restore_frame
 
 from .content import ATTENTION_CATEGORIES, ATTENTION_STATUSES
 
@@ -54,7 +55,10 @@ def _rgb(hex_colour: str, tint: float = 0.0) -> RGBColor:
 
 def _read(build: Path, sub: str, name: str) -> pd.DataFrame | None:
     path = build / sub / f"{name}.csv"
-    return pd.read_csv(path, keep_default_na=True) if path.exists() else None
+    if not path.exists():
+        return None
+    # the CSVs keep formula-like text as text with an apostrophe; the deck shows the text itself
+    return restore_frame(pd.read_csv(path, keep_default_na=True))
 
 
 class Deck:

@@ -12,6 +12,7 @@ import pandas as pd
 from afspraken_analysis import monitoring
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.labels import t
+from afspraken_analysis.spreadsheet import neutralise_frame
 from afspraken_analysis.userfiles import check_output_file
 
 from .config import (
@@ -68,7 +69,7 @@ def _cmd_run(args) -> int:
             raise UserError("--runs: the Monte Carlo covers the stock table only (--table stock)")
         fn = project_retrofits if args.table == "retrofits" else project_solar
         df = fn(s, realisations=realisations)
-        df.to_csv(args.out, index=False)
+        neutralise_frame(df).to_csv(args.out, index=False)
         print(f"{args.table} per corporation, scenario {s.name}: {len(df)} rows → {args.out}")
         _print_notes(df.attrs["notes"])
         return 0
@@ -96,7 +97,7 @@ def _cmd_run(args) -> int:
         )
     else:
         df = proj
-    df.to_csv(args.out, index=False)
+    neutralise_frame(df).to_csv(args.out, index=False)
     print(f"Written: {args.out}")
     _print_notes(model.notes)
     return 0
