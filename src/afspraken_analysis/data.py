@@ -26,9 +26,9 @@ def tables() -> list[str]:
     return list(TABLES)
 
 
-def _where(path: Path, row: int, column: str) -> str:
+def _where(path: Path, row: int, column: str | None) -> str:
     shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-    return f"{shown}, row {row}, column {column!r}"
+    return f"{shown}, row {row}" + (f", column {column!r}" if column else "")
 
 
 _EXPECTED = {
@@ -134,10 +134,14 @@ def _describe_schema_errors(exc: pa.errors.SchemaErrors, path: Path) -> str:
     for _, case in cases.iterrows():
         index = case["index"]
         row = int(index) + 2 if pd.notna(index) else None
+        if case["schema_context"] == "DataFrameSchema" and row:
+            # a check across columns fails once per row, not once per cell of the row
+            lines.append(f"{_where(path, row, None)}: {case['check']}")
+            continue
         column = case["column"] if pd.notna(case["column"]) else "(table)"
         where = _where(path, row, column) if row else f"{path.name}, column {column!r}"
         lines.append(f"{where}: {case['failure_case']!r} fails {case['check']}")
-    return "\n".join(lines)
+    return "\n".join(dict.fromkeys(lines))
 
 
 @cache
