@@ -369,3 +369,38 @@ def test_committed_data_dictionary_is_up_to_date():
     assert committed == data_dictionary() + "\n", (
         "run: uv run afspraken data dictionary --out docs/data-dictionary.md"
     )
+
+
+def test_agreements_of_a_party_by_role_resolving_aliases_and_groups():
+    initiates = aa.agreements_of("Mooiland", role="initiator")
+    # 1.6 names Mooiland itself, 2.12 lists it among four; 'Corporaties' (2.3) covers all five
+    assert {"1.6", "2.12", "2.3", "3.1"} <= set(initiates["agreement_id"])
+    assert all("Mooiland" in names for names in initiates["initiators"])
+    texts = aa.load("agreements").set_index("agreement_id")["initiators_text"]
+    # every other row is left out; 1.4's 'corporaties' are the four VSW-corporaties it names
+    others = texts.drop([*initiates["agreement_id"], "1.4"])
+    assert not others.str.contains("Mooiland|orporaties").any()
+    joins = aa.agreements_of("Mooiland")
+    assert set(initiates["agreement_id"]) < set(joins["agreement_id"])  # joins more than it starts
+    assert "1.4" not in set(joins["agreement_id"])  # 'VSW-corporaties': without Mooiland
+    assert aa.agreements_of("Woonmensen").equals(aa.agreements_of("de Woonmensen"))  # an alias
+
+
+def test_agreements_of_an_unknown_party_or_role_is_a_clear_error():
+    with pytest.raises(UserError, match="did you mean 'Mooiland'"):
+        aa.agreements_of("Moiland")
+    with pytest.raises(UserError, match="choose one of: party, initiator"):
+        aa.agreements_of("Mooiland", role="initiatief")
+
+
+def test_the_readme_python_blocks_run_as_written(monkeypatch):
+    from afspraken_analysis.paths import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert len(blocks) == 2
+    monkeypatch.chdir(ROOT)  # the example path in the README is relative to the checkout
+    for block in blocks:
+        scope: dict = {}
+        exec(compile(block, "README.md", "exec"), scope)  # noqa: S102 - our own README
+    assert len(scope["goals"]) > len(aa.load("targets"))  # per-corporation rows come on top

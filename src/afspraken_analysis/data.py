@@ -156,6 +156,25 @@ def load(name: str) -> pd.DataFrame:
     return _load_cached(name).copy()
 
 
+ROLES = {"party": "parties", "initiator": "initiators"}
+
+
+def agreements_of(party: str, role: str = "party") -> pd.DataFrame:
+    """The agreements a party joins (role 'party', initiators included) or initiates ('initiator').
+
+    Any spelling in parties.csv works ('Woonmensen', 'DGW'); group words in the document
+    ('corporaties') are resolved to their members, so 'Mooiland' finds the agreements of 'Corporaties'.
+    """
+    if role not in ROLES:
+        raise UserError(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
+    try:
+        name = party_names.canonical(party)
+    except KeyError as exc:
+        raise UserError(f"{exc.args[0]} (the names are in data/parties.csv)") from None
+    agreements = load("agreements")
+    return agreements[agreements[ROLES[role]].map(lambda names: name in names)]
+
+
 def load_all() -> dict[str, pd.DataFrame]:
     return {name: load(name) for name in TABLES}
 
