@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import afspraken_analysis as aa
-from afspraken_analysis import caveats, labels, tracking
+from afspraken_analysis import caveats, labels, schemas, tracking
 
 INDICATOR = "energy_use_reduction_pct"  # a municipal input indicator: rows without party
 
@@ -111,6 +111,14 @@ CASES = [
     lvl("level without deadline", 30, 30, None, None, None, {2024: 25.0, 2025: 26.0}, 2025,
         "no_data", "no deadline, no required pace (reference: against 2030, on track)",
         (NO_DEADLINE,), missing="deadline"),
+    lvl("direction without a date, moving away", 30, None, "richting", None, None,
+        {2024: 26.0, 2025: 25.5}, 2025, "deterioration",
+        "no deadline, no required pace; but R < 0 for any pace towards 30 ('groeit richting 30%')",
+        (NO_DEADLINE,), ratio=None, required_pace=None),
+    Case("milestone without a status set", "milestone", None, None, None, None, 2050,
+         {2024: 1.0, 2025: 2.0}, 2025, "no_data",
+         "a state without a number: its category is set by hand (category_overrides)",
+         ("milestones",), {"missing": "status", "ratio": None, "actual": None}),
     lvl("level, years missing in between", 30, 30, None, None, 2030, {2022: 24.0, 2025: 25.5},
         2025, "acceleration_needed", "CAGR 2022-2025 2.04 % against 2.83 % for 2022-2030: R 0.72",
         ratio=((25.5 / 24) ** (1 / 3) - 1) / ((30 / 24) ** (1 / 8) - 1)),
@@ -315,7 +323,7 @@ def test_the_reason_is_in_words_where_the_ratio_does_not_decide(case: Case):
 
 
 def test_the_table_covers_every_basis_qualifier_and_direction():
-    assert {c.basis for c in CASES} == {"level", "per_year", "period_total", "share_of_flow"}
+    assert {c.basis for c in CASES} == set(schemas.BASES)
     qualifiers = aa.load("targets")["qualifier"].cat.categories
     assert set(qualifiers) | {None} == {c.qualifier for c in CASES}
     shapes = {(c.low is not None, c.high is not None, c.low == c.high) for c in CASES}

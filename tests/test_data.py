@@ -225,7 +225,39 @@ def test_targets_reference_existing_agreements_with_consistent_pages():
             assert (pd.isna(page) and pd.isna(row.source_page)) or page == row.source_page
         if pd.notna(row.long_term_id):
             assert row.long_term_id in long_term
-        assert pd.notna(row.value_low) or pd.notna(row.value_high), row.target_id
+        has_value = pd.notna(row.value_low) or pd.notna(row.value_high)
+        # a milestone (a state without a number) is tracked by status, every other target by value
+        assert has_value == (row.basis != "milestone"), row.target_id
+
+
+def test_target_encodings_follow_the_line_by_line_review():
+    targets = aa.load("targets").set_index("target_id")
+    ambition = targets.loc["social_rent_share_ambition"]  # 'groeit richting 30%': no date
+    assert ambition["qualifier"] == "richting" and pd.isna(ambition["end_year"])
+    assert pd.isna(ambition["value_high"])
+    # one row per passage: the national task with a year, the parties' own without one
+    national, own = targets.loc["homelessness_2030"], targets.loc["involuntary_homelessness"]
+    assert (national["source_lines"], national["end_year"]) == ("666-668", 2030)
+    assert pd.isna(national["qualifier"]) and pd.isna(national["long_term_id"])
+    assert (own["source_lines"], own["long_term_id"]) == ("734-737", "5-06")
+    assert own["qualifier"] == "zoveel mogelijk" and pd.isna(own["end_year"])
+    sold = targets.loc["homes_sold_per_year"]  # a ceiling, 'ongeveer' tolerance on its side
+    assert (sold["value_high"], sold["qualifier"]) == (10, "ongeveer") and pd.isna(
+        sold["value_low"]
+    )
+    assert "ceiling" in caveats_text("qualifiers") and "10.5" in caveats_text("qualifiers")
+    agreements = aa.load("agreements").set_index("agreement_id")["agreement_type"]
+    assert agreements["2.12"] == agreements["2.13"] == "process"  # 'mogen verhogen': room
+    milestones = targets[targets["basis"] == "milestone"]
+    assert set(milestones.index) == {"allocation_60_20_20", "natural_gas_free_2050"}
+    assert milestones["indicator"].isna().all() and milestones["unit"].isna().all()
+    assert targets.loc["natural_gas_free_2050", "end_year"] == 2050
+
+
+def caveats_text(caveat_id: str) -> str:
+    from afspraken_analysis import caveats
+
+    return caveats.caveats().set_index("caveat_id").loc[caveat_id, "text_en"]
 
 
 def test_every_result_agreement_has_a_target():
@@ -283,6 +315,11 @@ def edited_copy(tmp_path, name, edit):
             lambda df: df.loc.__setitem__((4, "qualifier"), "ongeveer ruim"),
             "row 6, column 'qualifier'",
         ),
+        (
+            "targets",
+            lambda df: df.loc.__setitem__((17, "value_low"), "60"),
+            "row 19: basis 'milestone' needs empty indicator, unit, value_low and value_high",
+        ),
     ],
 )
 def test_a_wrongly_edited_file_names_file_row_and_column(tmp_path, name, edit, expected):
@@ -319,7 +356,7 @@ def test_cli_data_list_and_export(tmp_path, capsys):
 
     assert main(["data", "list"]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"agreements\s+48 rows", out) and re.search(r"targets\s+30 rows", out)
+    assert re.search(r"agreements\s+48 rows", out) and re.search(r"targets\s+33 rows", out)
     assert main(["data", "export", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out" / "datapackage.json").exists()
 
@@ -332,3 +369,38 @@ def test_committed_data_dictionary_is_up_to_date():
     assert committed == data_dictionary() + "\n", (
         "run: uv run afspraken data dictionary --out docs/data-dictionary.md"
     )
+
+
+def test_agreements_of_a_party_by_role_resolving_aliases_and_groups():
+    initiates = aa.agreements_of("Mooiland", role="initiator")
+    # 1.6 names Mooiland itself, 2.12 lists it among four; 'Corporaties' (2.3) covers all five
+    assert {"1.6", "2.12", "2.3", "3.1"} <= set(initiates["agreement_id"])
+    assert all("Mooiland" in names for names in initiates["initiators"])
+    texts = aa.load("agreements").set_index("agreement_id")["initiators_text"]
+    # every other row is left out; 1.4's 'corporaties' are the four VSW-corporaties it names
+    others = texts.drop([*initiates["agreement_id"], "1.4"])
+    assert not others.str.contains("Mooiland|orporaties").any()
+    joins = aa.agreements_of("Mooiland")
+    assert set(initiates["agreement_id"]) < set(joins["agreement_id"])  # joins more than it starts
+    assert "1.4" not in set(joins["agreement_id"])  # 'VSW-corporaties': without Mooiland
+    assert aa.agreements_of("Woonmensen").equals(aa.agreements_of("de Woonmensen"))  # an alias
+
+
+def test_agreements_of_an_unknown_party_or_role_is_a_clear_error():
+    with pytest.raises(UserError, match="did you mean 'Mooiland'"):
+        aa.agreements_of("Moiland")
+    with pytest.raises(UserError, match="choose one of: party, initiator"):
+        aa.agreements_of("Mooiland", role="initiatief")
+
+
+def test_the_readme_python_blocks_run_as_written(monkeypatch):
+    from afspraken_analysis.paths import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert len(blocks) == 2
+    monkeypatch.chdir(ROOT)  # the example path in the README is relative to the checkout
+    for block in blocks:
+        scope: dict = {}
+        exec(compile(block, "README.md", "exec"), scope)  # noqa: S102 - our own README
+    assert len(scope["goals"]) > len(aa.load("targets"))  # per-corporation rows come on top

@@ -2,9 +2,10 @@
 
 >>> import afspraken_analysis as aa
 >>> aa.load("agreements")
+>>> aa.agreements_of("Mooiland", role="initiator")
 """
 
-from .data import export, load, load_all, tables
+from .data import agreements_of, export, load, load_all, tables
 
-__all__ = ["export", "load", "load_all", "tables"]
+__all__ = ["agreements_of", "export", "load", "load_all", "tables"]
 __version__ = "0.1.0"

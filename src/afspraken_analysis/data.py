@@ -29,9 +29,9 @@ def tables() -> list[str]:
     return list(TABLES)
 
 
-def _where(path: Path, row: int, column: str) -> str:
+def _where(path: Path, row: int, column: str | None) -> str:
     shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-    return f"{shown}, row {row}, column {column!r}"
+    return f"{shown}, row {row}" + (f", column {column!r}" if column else "")
 
 
 _EXPECTED = {
@@ -137,10 +137,14 @@ def _describe_schema_errors(exc: pa.errors.SchemaErrors, path: Path) -> str:
     for _, case in cases.iterrows():
         index = case["index"]
         row = int(index) + 2 if pd.notna(index) else None
+        if case["schema_context"] == "DataFrameSchema" and row:
+            # a check across columns fails once per row, not once per cell of the row
+            lines.append(f"{_where(path, row, None)}: {case['check']}")
+            continue
         column = case["column"] if pd.notna(case["column"]) else "(table)"
         where = _where(path, row, column) if row else f"{path.name}, column {column!r}"
         lines.append(f"{where}: {case['failure_case']!r} fails {case['check']}")
-    return "\n".join(lines)
+    return "\n".join(dict.fromkeys(lines))
 
 
 @cache
@@ -153,6 +157,25 @@ def load(name: str) -> pd.DataFrame:
     if name not in TABLES:
         raise UserError(f"unknown table {name!r}; choose one of: {', '.join(TABLES)}")
     return _load_cached(name).copy()
+
+
+ROLES = {"party": "parties", "initiator": "initiators"}
+
+
+def agreements_of(party: str, role: str = "party") -> pd.DataFrame:
+    """The agreements a party joins (role 'party', initiators included) or initiates ('initiator').
+
+    Any spelling in parties.csv works ('Woonmensen', 'DGW'); group words in the document
+    ('corporaties') are resolved to their members, so 'Mooiland' finds the agreements of 'Corporaties'.
+    """
+    if role not in ROLES:
+        raise UserError(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
+    try:
+        name = party_names.canonical(party)
+    except KeyError as exc:
+        raise UserError(f"{exc.args[0]} (the names are in data/parties.csv)") from None
+    agreements = load("agreements")
+    return agreements[agreements[ROLES[role]].map(lambda names: name in names)]
 
 
 def load_all() -> dict[str, pd.DataFrame]:

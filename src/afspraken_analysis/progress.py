@@ -33,7 +33,11 @@ NOT_COMPUTABLE = "not_computable"
 # Every category goal_tracking gives, in order (the dtype of its `category` column).
 ALL_CATEGORIES = (*CATEGORIES[:-1], NOT_COMPUTABLE, CATEGORIES[-1])
 ON_TRACK, ACCELERATION = 0.95, 0.60
-# "circa"/"ongeveer" X counts as achieved within ±5 % of X; "ruim" X means X or more.
+# A milestone (basis 'milestone': a state without a number) has no series and no ratio: the
+# monitoring meeting sets its category by hand (category_overrides).
+MILESTONE_REASON = "a milestone without a number: its status is set by hand (category_overrides)"
+# "circa"/"ongeveer" X counts as achieved within ±5 % of X on the side that binds (X − 5 % or
+# more for a floor or an amount, X + 5 % or less for a ceiling); "ruim" X means X or more.
 TOLERANCE = {"circa": 0.05, "ongeveer": 0.05}
 
 
@@ -125,7 +129,9 @@ def _judge(target, series: pd.Series, year: int, start, end) -> dict:
         missing="",
         reason="",
     )
-    if target.basis == "period_total":
+    if target.basis == "milestone":
+        out |= {"category": "no_data", "missing": "status", "reason": MILESTONE_REASON}
+    elif target.basis == "period_total":
         out |= _judge_period_total(goal, series, year, start, end)
     elif target.basis == "level":
         out |= _judge_level(goal, series, year, start, end)
@@ -209,8 +215,22 @@ def _judge_level(goal: _Goal, series: pd.Series, year: int, start, end) -> dict:
     if len(observed) < 2:
         return out | {"category": "no_data", "missing": "a second observation"}
     if end is None or end <= observed.index[0]:
-        return out | {"category": "no_data", "missing": "deadline"}
+        return out | _without_deadline(goal, observed)
     return out | _level_ratio(goal, observed, end)
+
+
+def _without_deadline(goal: _Goal, observed: pd.Series) -> dict:
+    """A level goal without a deadline ('groeit richting 30%') requires no pace, so R is
+    undefined; but moving away from the goal gives R < 0 whatever pace a deadline would
+    require, so that is deterioration. Otherwise the deadline is what is missing."""
+    movement = goal.direction * (float(observed.iloc[-1]) - float(observed.iloc[0]))
+    if movement < 0:
+        return {
+            "category": "deterioration",
+            "reason": "moved away from the goal; without a deadline no pace is required, but "
+            "any pace towards the goal makes R < 0",
+        }
+    return {"category": "no_data", "missing": "deadline"}
 
 
 def _level_ratio(goal: _Goal, observed: pd.Series, end: int) -> dict:

@@ -34,7 +34,7 @@ QUALIFIERS = [
     "zoveel mogelijk",
     "richting",
 ]
-BASES = ["per_year", "period_total", "level", "share_of_flow"]
+BASES = ["per_year", "period_total", "level", "share_of_flow", "milestone"]
 SCOPES = ["municipality", "corporations", "corporation"]
 UNITS = ["homes", "pitches", "percent", "inhabitants", "TJ", "persons"]
 
@@ -108,12 +108,34 @@ class Table:
     derived: tuple[str, ...] = ()  # computed by the loader, not stored in the CSV
 
 
-def _schema(columns: dict, key: tuple[str, ...]) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=list(key), coerce=False)
+def _schema(columns: dict, key: tuple[str, ...], checks=()) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        columns, checks=list(checks), strict=True, ordered=True, unique=list(key), coerce=False
+    )
 
 
-def _table(name, title, description, key, expected_rows, /, derived=(), **columns) -> Table:
-    return Table(name, title, description, _schema(columns, key), key, expected_rows, derived)
+def _table(
+    name, title, description, key, expected_rows, /, derived=(), checks=(), **columns
+) -> Table:
+    return Table(
+        name, title, description, _schema(columns, key, checks), key, expected_rows, derived
+    )
+
+
+def _milestone_shape(df: pd.DataFrame) -> pd.Series:
+    """A milestone has no indicator, unit or value; every other target has all three."""
+    milestone = df["basis"] == "milestone"
+    has_value = df["value_low"].notna() | df["value_high"].notna()
+    filled = df["indicator"].notna() & df["unit"].notna() & has_value
+    empty = df["indicator"].isna() & df["unit"].isna() & ~has_value
+    return (milestone & empty) | (~milestone & filled)
+
+
+MILESTONE_SHAPE = pa.Check(
+    _milestone_shape,
+    error="basis 'milestone' needs empty indicator, unit, value_low and value_high; every other "
+    "basis needs an indicator, a unit and value_low or value_high",
+)
 
 
 TABLES: dict[str, Table] = {
@@ -269,12 +291,18 @@ TABLES: dict[str, Table] = {
         _table(
             "targets",
             "Doelen",
-            "Every quantitative goal in the document, with its scope, value band, qualifier, basis "
-            "and deadline, and the exact words it rests on.",
+            "Every quantitative or dated goal in the document, with its scope, value band, qualifier, "
+            "basis and deadline, and the exact words it rests on. A milestone (a state without a "
+            "number, dated or not) has no indicator, unit or value: its status is set by hand.",
             ("target_id",),
-            30,
+            33,
+            checks=(MILESTONE_SHAPE,),
             target_id=col("string", "Stable identifier", pa.Check.str_matches(r"^[a-z0-9_]+$")),
-            indicator=col("string", "What is measured (see the indicator registry)"),
+            indicator=col(
+                "string",
+                "What is measured (see the indicator registry); empty for a milestone",
+                nullable=True,
+            ),
             scope=col(
                 pd.CategoricalDtype(SCOPES),
                 "municipality, corporations (together) or corporation (each named)",
@@ -285,7 +313,11 @@ TABLES: dict[str, Table] = {
             ),
             value_low=col("Float64", "Lower bound; empty for a ceiling", nullable=True),
             value_high=col("Float64", "Upper bound; empty for a floor", nullable=True),
-            unit=col(pd.CategoricalDtype(UNITS), "Unit of value_low and value_high"),
+            unit=col(
+                pd.CategoricalDtype(UNITS),
+                "Unit of value_low and value_high; empty for a milestone",
+                nullable=True,
+            ),
             qualifier=col(
                 pd.CategoricalDtype(QUALIFIERS),
                 "Qualifier the text uses; empty when none",
@@ -293,7 +325,8 @@ TABLES: dict[str, Table] = {
             ),
             basis=col(
                 pd.CategoricalDtype(BASES),
-                "per_year, period_total (over the period), level (a stock or state at the deadline) or share_of_flow",
+                "per_year, period_total (over the period), level (a stock or state at the deadline), "
+                "share_of_flow, or milestone (a state without a number, tracked by status)",
             ),
             start_year=col(
                 "Int64", "First year the target covers, where the text gives it", nullable=True

@@ -230,7 +230,12 @@ def goal_tracking(
             groups = [(pd.NA, members)]
         start, end = _period(target, year, woondeal_start_year)
         for party, scope_parties in groups:
-            series = _series(target, realisations, scope_parties)
+            milestone = target.basis == "milestone"  # no indicator: tracked by status
+            series = (
+                pd.Series(dtype="Float64")
+                if milestone
+                else _series(target, realisations, scope_parties)
+            )
             judged = _judge(target, series, year, start, end)
             rows.append(
                 {

@@ -123,6 +123,8 @@ def theme_of(targets: pd.DataFrame) -> pd.Series:
 
 def target_text(row, lang: str) -> str:
     """A target in words: 'ruim 3.400 woningen', 'minimaal 25 %', '25-30 standplaatsen'."""
+    if row.get("basis") == "milestone":  # no number, no unit: tracked by status
+        return labels.t("report.milestone", lang)
     low, high = row["target_low"], row["target_high"]
     unit = str(row["unit"])
     decimals = 0
