@@ -52,12 +52,12 @@ def foreign_files(directory: Path) -> list[str] | None:
     if not isinstance(listed, dict) or listed.get("report") != REPORT_ID:
         return None
     files = {f for f in listed.get("outputs") or [] if isinstance(f, str)} | {"manifest.json"}
-    folders = {str(parent) for f in files for parent in Path(f).parents}
     foreign = []
     for path in directory.rglob("*"):
         name = path.relative_to(directory).as_posix()
-        # the tool writes no links or special files; a folder counts when it holds listed outputs
-        own = (path.is_file() and name in files) or (path.is_dir() and name in folders)
+        # the tool writes no links or special files; a folder counts only by what it holds
+        # (an empty one, like figures/ of a report without charts, loses nothing)
+        own = (path.is_file() and name in files) or path.is_dir()
         if path.is_symlink() or not own:
             foreign.append(name)
     return sorted(foreign)
