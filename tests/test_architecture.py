@@ -27,7 +27,7 @@ WINGS = {
         ["blocks", "params", "pdf"],
         ["content", "outlook", "plots"],
         ["slides", "notebooks"],
-        ["manifest"],
+        ["manifest", "outputs"],
         ["build"],
         ["cli"],
     ],

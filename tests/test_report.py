@@ -320,6 +320,8 @@ def test_a_failing_notebook_leaves_the_previous_outputs_intact(tiny_notebooks, t
     out = tmp_path / "outputs" / "2025"
     out.mkdir(parents=True)
     (out / "report.pdf").write_bytes(b"previous report")
+    manifest = {"report": "afspraken report", "outputs": ["report.pdf"]}  # a previous report
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(UserError) as err:
         build_report(
             params.validate({"year": 2025}),
@@ -330,7 +332,7 @@ def test_a_failing_notebook_leaves_the_previous_outputs_intact(tiny_notebooks, t
     message = str(err.value)
     assert "notebook 02_fails failed in cell 5" in message and "made to fail" in message
     assert (out / "report.pdf").read_bytes() == b"previous report"
-    assert sorted(p.name for p in out.iterdir()) == ["report.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "report.pdf"]
     failed = out.with_name("2025.failed") / "notebooks"
     assert (failed / "02_fails.ipynb").exists()
     assert not list(out.parent.glob(".2025.build-*"))

@@ -1,18 +1,20 @@
 """The yearly report end to end: notebooks, report.pdf, slides.pptx and manifest.json built in a
-temporary directory that replaces the year's outputs only when complete."""
+temporary directory that replaces the year's outputs only when complete.
+
+Nothing but a report is ever replaced: the checks in ``outputs`` run before any work.
+"""
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 import threading
 from pathlib import Path
 
+from afspraken_analysis import monitoring
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.paths import NOTEBOOKS_DIR
 
-from . import params, slides
+from . import outputs, params, slides
 from .manifest import BuildInfo, input_files, inputs_are_fictitious, title_meta, write_manifest
 from .notebooks import (
     NotebookFailure,
@@ -24,17 +26,6 @@ from .notebooks import (
     run_order,
 )
 from .pdf import render_pdf
-
-
-def _move_into_place(build: Path, out: Path) -> None:
-    """Replace `out` by the complete `build` with two renames on one file system."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        out.rename(old)
-    build.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _preload() -> None:
@@ -59,11 +50,14 @@ def build_report(
     """Run the whole report for validated parameters `p` into directory `out`; returns `out`."""
     progress = progress or Progress()
     out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if p.monitoring is not None:
+        monitoring.load_monitoring(p.monitoring)  # the problems `afspraken validate` lists
     sources = notebook_sources(notebooks_dir)
     declared = declared_parameters(sources)
+    outputs.check_out(out, input_files(p, sources, params_file), p.monitoring)
     kernel = progress.run("kernel check", check_kernel)
-    build = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    outputs.remove_stale(out)
+    build = outputs.make_build_dir(out)
     values = _parameter_values(p, build)
     per_notebook = {
         name: {k: values[k] for k in names if k in values} for name, names in declared.items()
@@ -78,13 +72,14 @@ def build_report(
         _render(build, p, info, progress)
         info.steps = list(progress.steps)
         files = input_files(p, sources, params_file)
+        outputs.unmark(build)  # complete: from here on its manifest says what it is
         progress.run("manifest.json", write_manifest, build, info, files, kernel)
     except NotebookFailure as failure:
         raise _keep_failed(build, out, failure) from None
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
-    _move_into_place(build, out)
+    outputs.move_into_place(build, out)
     return out
 
 
@@ -123,9 +118,7 @@ def _render(build: Path, p: params.Params, info: BuildInfo, progress: Progress) 
 
 def _keep_failed(build: Path, out: Path, failure: NotebookFailure) -> UserError:
     """Keep the failed build as <out>.failed; the error that names the notebook and the cell."""
-    failed_dir = out.with_name(f"{out.name}.failed")
-    shutil.rmtree(failed_dir, ignore_errors=True)
-    build.rename(failed_dir)
+    failed_dir = outputs.keep_failed(build, out)
     kept = failed_dir / "notebooks" / f"{failure.notebook}.ipynb"
     where = f"cell {failure.cell}" if failure.cell else "a cell"
     return UserError(

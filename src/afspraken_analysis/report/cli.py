@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -49,7 +51,10 @@ def _cmd_report(args) -> int:
     out = Path(args.out) if args.out else OUTPUTS_DIR / str(p.year)
     progress = Progress(quiet=args.quiet)
     start = time.perf_counter()
-    build_report(p, out, params_file=Path(args.params) if args.params else None, progress=progress)
+    with _stop_cleanly_on_sigterm():
+        build_report(
+            p, out, params_file=Path(args.params) if args.params else None, progress=progress
+        )
     if not args.quiet:
         print(
             f"report {p.year} written to {params.relative(out.resolve())} "
@@ -57,6 +62,23 @@ def _cmd_report(args) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+class _stop_cleanly_on_sigterm:
+    """SIGTERM (kill, a CI timeout) ends the run like Ctrl-C: kernels stopped, build removed."""
+
+    def __enter__(self):
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGTERM, self._stop)
+
+    @staticmethod
+    def _stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
 
 
 def configure_cli(sub) -> None:

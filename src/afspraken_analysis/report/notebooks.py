@@ -130,15 +130,22 @@ class NotebookFailure(Exception):
     evalue: str
 
 
-def start_kernel(attempts: int = 3):
+def start_kernel(attempts: int = 3, runtime_dir: Path | None = None):
     """Start a python3 kernel of this environment ahead of its notebook; returns its manager.
 
     A start that fails (a port taken meanwhile, a slow machine) is retried before giving up.
+    `runtime_dir`: where the connection file goes (the build directory, so that a killed run's
+    file is removed with its build directory rather than left in the temporary directory).
     """
+    import uuid
+
     from jupyter_client.manager import KernelManager
 
     for attempt in range(1, attempts + 1):
-        km = KernelManager(kernel_name=KERNEL_NAME)
+        where = {}
+        if runtime_dir is not None:
+            where["connection_file"] = str(runtime_dir / f".kernel-{uuid.uuid4().hex}.json")
+        km = KernelManager(kernel_name=KERNEL_NAME, **where)
         try:
             km.start_kernel(cwd=str(ROOT), extra_arguments=KERNEL_ARGUMENTS)
             return km
@@ -152,7 +159,8 @@ def start_kernel(attempts: int = 3):
 def run_notebook(source: Path, output: Path, parameters: dict, km=None) -> None:
     """Execute one notebook with papermill on this environment's python3 kernel.
 
-    `km`: a kernel started ahead (start_kernel); it is shut down afterwards.
+    `km`: a kernel started ahead (start_kernel); it is shut down afterwards (papermill leaves a
+    kernel it did not start running, with its connection file).
     """
     import papermill as pm
 
@@ -184,6 +192,19 @@ def run_notebook(source: Path, output: Path, parameters: dict, km=None) -> None:
             exc.ename,
             exc.evalue,
         ) from None
+    finally:
+        if km is not None:
+            shutdown_kernels([km])
+
+
+def shutdown_kernels(kernels) -> None:
+    """Stop the kernels still running and remove their connection files."""
+    for km in kernels:
+        try:
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001 - already stopping elsewhere (a worker's own shutdown)
+            pass
 
 
 def _source_cell(executed: Path, exec_count: int | None) -> int | None:
@@ -239,12 +260,14 @@ def run_notebooks(
     out_dir = build / "notebooks"
     out_dir.mkdir(parents=True, exist_ok=True)
     kernels: dict[int, object] = {}
+    started: list = []  # every kernel of this run, to stop them all on any way out
     lock = threading.Lock()
 
     def prestart(i: int) -> None:
         with lock:
             if i < len(sources) and i not in kernels:
-                kernels[i] = start_kernel()
+                kernels[i] = start_kernel(runtime_dir=build)
+                started.append(kernels[i])
 
     def job(i: int) -> None:
         prestart(i)
@@ -268,7 +291,13 @@ def run_notebooks(
             futures = [pool.submit(job, i) for i in range(len(sources))]
             if then is not None:
                 pool.submit(then)
-            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+            try:
+                done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+            except BaseException:  # Ctrl-C or SIGTERM: stop the running notebooks too
+                for f in futures:
+                    f.cancel()
+                shutdown_kernels(list(started))
+                raise
             failed = [f for f in futures if f in done and f.exception() is not None]
             if failed:
                 for f in pending:
@@ -277,6 +306,5 @@ def run_notebooks(
                 raise failed[0].exception()
     finally:
         with lock:
-            for km in kernels.values():  # started ahead for a notebook that did not run
-                km.shutdown_kernel(now=True)
+            shutdown_kernels(started)  # e.g. started ahead for a notebook that did not run
             kernels.clear()
