@@ -194,6 +194,20 @@ def test_read_only_directories(capsys, tmp_path):
         locked.chmod(0o755)
 
 
+@pytest.mark.parametrize("place", ["/proc/afspraken-test", "/sys/afspraken-test"])
+def test_places_nobody_may_write(capsys, place):
+    """Even root cannot write under /proc or /sys: one line naming the path, exit 2."""
+    for argv in (
+        ["template", place, "--year", 2025],
+        ["data", "export", place],
+        ["scenario", "run", "--out", f"{place}/o.csv"],
+    ):
+        code, text = _run(capsys, argv)
+        assert code == 2, argv
+        assert place in text
+        assert "Traceback" not in text
+
+
 def test_internal_error_writes_the_traceback_to_a_file(capsys, tmp_path, monkeypatch):
     def broken(args):
         raise RuntimeError("something the code did not foresee")
