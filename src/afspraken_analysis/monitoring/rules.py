@@ -367,7 +367,7 @@ def _agreement_id(value) -> str:
         text = _text(value)
     if text in ids:
         return text
-    found = re.search(r"[1-5][.,]\d{1,2}", text)
+    found = re.search(r"[1-5][.,][0-9]{1,2}", text)
     guess = found.group().replace(",", ".") if found else None
     ranges = ", ".join(f"{theme}.1-{theme}.{n}" for theme, n in _ids_per_theme().items())
     raise _Bad(
