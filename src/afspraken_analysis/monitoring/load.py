@@ -37,8 +37,11 @@ class _Checked:
     unfilled_rows: list[int] = field(default_factory=list)
     more: dict[str, list] = field(default_factory=dict)
 
+    def __post_init__(self):
+        self.shown_path = _display(self.path)  # once: resolving a path per problem is slow
+
     def report(self, row, column, value, message, hint="") -> None:
-        problem = Problem(_display(self.path), row, column, value, message, hint)
+        problem = Problem(self.shown_path, row, column, value, message, hint)
         if len(self.problems) < MAX_PROBLEMS_PER_FILE:
             self.problems.append(problem)
             return
@@ -97,7 +100,7 @@ def _table_of(path: Path, columns: list[str] | None = None) -> str | None:
 def _check_file(path: Path, table: str | None = None) -> _Checked:
     """Read and check one file; `table` forces the table, else the file name or header tells."""
     checked = _Checked(Path(path))
-    if not checked.path.is_file():
+    if not _is(Path.is_file, checked.path):
         checked.report(None, None, str(path), *_not_a_file(checked.path))
         return checked
     sheet = _read(checked.path, table or _table_of(checked.path), checked.report)
@@ -195,8 +198,24 @@ def _check_rows(sheet: _Sheet, checked: _Checked) -> None:
         checked.frame = build_frame(records, checked.path)
 
 
+def _is(test, path: Path) -> bool:
+    """Path.is_file, is_dir, exists or is_symlink; False where the path cannot be reached."""
+    try:
+        return test(path)
+    except OSError:  # e.g. a directory above it that may not be entered
+        return False
+
+
 def _not_a_file(path: Path) -> tuple[str, str]:
     """Message and hint for a path that is not a readable regular file."""
+    try:
+        path.lstat()
+    except OSError as exc:
+        if not isinstance(exc, FileNotFoundError):
+            return (
+                f"the file cannot be reached ({exc.strerror or type(exc).__name__})",
+                "check that you may read it and enter the directories above it (permissions)",
+            )
     if path.is_symlink() and not path.exists():
         return (
             "a symbolic link that leads nowhere (its target is missing, or it points back to itself)",
@@ -215,9 +234,9 @@ def _directory_files(directory: Path) -> tuple[dict[str, Path], list[Problem]]:
     files, problems = {}, []
     for table in TABLE_NAMES:
         found = [directory / f"{table}{suffix}" for suffix in FILE_SUFFIXES]
-        for odd in [p for p in found if not p.is_file() and (p.is_symlink() or p.exists())]:
+        for odd in [p for p in found if not _is(Path.is_file, p) and _is(_present, p)]:
             problems.append(Problem(_display(odd), None, None, odd.name, *_not_a_file(odd)))
-        found = [p for p in found if p.is_file()]
+        found = [p for p in found if _is(Path.is_file, p)]
         if len(found) > 1:
             problems.append(
                 Problem(
@@ -234,13 +253,24 @@ def _directory_files(directory: Path) -> tuple[dict[str, Path], list[Problem]]:
     return files, problems
 
 
+def _present(path: Path) -> bool:
+    """Something stands under this name: a file, directory, link (broken or not)."""
+    try:
+        path.lstat()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # cannot tell: say so rather than pass over it
+    return True
+
+
 def _expected_names() -> str:
     return " and/or ".join(" or ".join(f"{t}{s}" for s in FILE_SUFFIXES) for t in TABLE_NAMES)
 
 
 def _check_path(path: Path) -> list[_Checked]:
     path = Path(path)
-    if not path.is_dir():
+    if not _is(Path.is_dir, path):
         return [_check_file(path)]
     files, problems = _directory_files(path)
     if not files and not problems:
@@ -278,7 +308,7 @@ def _raise_problems(problems: list[Problem], count: int | None = None) -> None:
 
 def _load(path_or_dir, table: str) -> pd.DataFrame:
     path = Path(path_or_dir)
-    if path.is_dir():
+    if _is(Path.is_dir, path):
         files, problems = _directory_files(path)
         _raise_problems(problems)
         if table not in files:
@@ -331,7 +361,7 @@ def load_monitoring(directory) -> Monitoring:
     None for a file that is absent. Raises UserError listing every problem in every file.
     """
     directory = Path(directory)
-    if not directory.is_dir():
+    if not _is(Path.is_dir, directory):
         raise UserError(
             f"{_display(directory)}: not a directory; expected one with {_expected_names()}"
         )
