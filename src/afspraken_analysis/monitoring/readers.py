@@ -141,7 +141,7 @@ def _readable(path: Path, report) -> bool:
         )
         return False
     if size > MAX_BYTES:
-        message = f"the file is {size / 1e6:.0f} MB, more than {MAX_BYTES // 1_000_000} MB"
+        message = f"the file has {_thousands(size)} bytes, more than {_thousands(MAX_BYTES)}"
         report(None, None, None, message, _TOO_LARGE_HINT)
         return False
     return True
@@ -169,8 +169,9 @@ def _read_csv(path: Path, report) -> _Sheet | None:
         text, bad_encoding = data.decode("utf-8"), False
     except UnicodeDecodeError:
         text, bad_encoding = data.decode("utf-8", errors="replace"), True
-    delimiter = _delimiter(text.split("\n", 1)[0], report)
-    if delimiter is not None and len(text.split("\n", 1)[0].split(delimiter)) > MAX_COLUMNS:
+    first_line = text[: text.find("\n")] if "\n" in text else text  # no copy of the rest
+    delimiter = _delimiter(first_line, report)
+    if delimiter is not None and len(first_line.split(delimiter)) > MAX_COLUMNS:
         report(
             1,
             None,
@@ -405,7 +406,10 @@ def _unpacked_size_fits(path: Path, report) -> bool:
         return True  # not a zip: openpyxl's own error names it
     if unpacked <= MAX_UNPACKED_BYTES:
         return True
-    message = f"the workbook unpacks to {unpacked / 1e6:.0f} MB, more than {MAX_UNPACKED_BYTES // 1_000_000} MB"
+    message = (
+        f"the workbook holds {_thousands(unpacked)} bytes unpacked, more than "
+        f"{_thousands(MAX_UNPACKED_BYTES)} bytes unpacked"
+    )
     report(None, None, None, message, _TOO_LARGE_HINT)
     return False
 
