@@ -14,11 +14,11 @@ from .templates import write_templates
 
 def _cmd_validate(args) -> int:
     checked = [c for path in args.paths for c in _check_path(Path(path))]
-    count = sum(len(c.problems) for c in checked)
+    count = sum(c.count for c in checked)
     for result in checked:
-        for problem in result.problems:
+        for problem in result.listed():
             print(problem)
-        if not result.problems:
+        if not result.count:
             note = (
                 f"; {len(result.unfilled_rows)} rows not filled in" if result.unfilled_rows else ""
             )

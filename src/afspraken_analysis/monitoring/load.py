@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -17,20 +18,68 @@ from .tables import TABLE_NAMES, input_columns
 
 OPTIONAL_TABLES = ("category_overrides",)  # a file with no row filled in means: none
 FILE_SUFFIXES = (".csv", ".xlsx")
+MAX_PROBLEMS_PER_FILE = 200  # listed one by one; the rest is counted per kind
+_MAX_KINDS = 50
 
 
 @dataclass
 class _Checked:
-    """The result of checking one file: its table, the frame (when valid) and the problems."""
+    """The result of checking one file: its table, the frame (when valid) and the problems.
+
+    `problems` holds the first MAX_PROBLEMS_PER_FILE problems; any further ones are counted per
+    kind in `more` (kind → [count, first problem of the kind]); `listed()` gives both.
+    """
 
     path: Path
     table: str | None = None
     frame: pd.DataFrame | None = None
     problems: list[Problem] = field(default_factory=list)
     unfilled_rows: list[int] = field(default_factory=list)
+    more: dict[str, list] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.shown_path = _display(self.path)  # once: resolving a path per problem is slow
 
     def report(self, row, column, value, message, hint="") -> None:
-        self.problems.append(Problem(_display(self.path), row, column, value, message, hint))
+        problem = Problem(self.shown_path, row, column, value, message, hint)
+        if len(self.problems) < MAX_PROBLEMS_PER_FILE:
+            self.problems.append(problem)
+            return
+        kind = _kind(problem)
+        if kind not in self.more and len(self.more) >= _MAX_KINDS:
+            kind = "other"
+        self.more.setdefault(kind, [0, problem])[0] += 1
+
+    @property
+    def count(self) -> int:
+        """How many problems were found, listed or not."""
+        return len(self.problems) + sum(n for n, _ in self.more.values())
+
+    def listed(self) -> list[Problem]:
+        """The problems as shown: the first ones, then one line per kind for the rest."""
+        summaries = [
+            Problem(
+                first.file,
+                None,
+                first.column if kind != "other" else None,
+                None,
+                f"… and {n} more problem{'s' if n > 1 else ''} "
+                + (
+                    f"of the same kind, the first in row {first.row}: {first.message}"
+                    if kind != "other"
+                    else f"of other kinds, the first in row {first.row}: {first.message}"
+                ),
+                first.hint,
+            )
+            for kind, (n, first) in self.more.items()
+        ]
+        return self.problems + summaries
+
+
+def _kind(problem: Problem) -> str:
+    """The problem's message with its values taken out: problems of one kind share it."""
+    message = re.sub(r"'[^']*'|\"[^\"]*\"|[0-9]+", "…", problem.message)
+    return f"{problem.column}|{message}"
 
 
 def _table_of(path: Path, columns: list[str] | None = None) -> str | None:
@@ -51,8 +100,8 @@ def _table_of(path: Path, columns: list[str] | None = None) -> str | None:
 def _check_file(path: Path, table: str | None = None) -> _Checked:
     """Read and check one file; `table` forces the table, else the file name or header tells."""
     checked = _Checked(Path(path))
-    if not checked.path.is_file():
-        checked.report(None, None, str(path), "file not found", "check the path")
+    if not _is(Path.is_file, checked.path):
+        checked.report(None, None, str(path), *_not_a_file(checked.path))
         return checked
     sheet = _read(checked.path, table or _table_of(checked.path), checked.report)
     if sheet is None:
@@ -79,7 +128,7 @@ def _check_header(sheet: _Sheet, checked: _Checked) -> bool:
     spec, report = input_columns(checked.table), checked.report
     present = [name for name in sheet.columns if name]
     missing = [name for name, need in spec.items() if need != "optional" and name not in present]
-    problems_before = len(checked.problems)
+    problems_before = checked.count
     for name in sorted({n for n in present if present.count(n) > 1}):
         report(1, name, name, f"column {name!r} appears more than once", "keep one of them")
     for name in present:
@@ -114,7 +163,7 @@ def _check_header(sheet: _Sheet, checked: _Checked) -> bool:
             + ", ".join(n for n, need in spec.items() if need != "optional")
             + (f" (found: {', '.join(present)})" if present else ""),
         )
-    return len(checked.problems) == problems_before
+    return checked.count == problems_before
 
 
 def _check_rows(sheet: _Sheet, checked: _Checked) -> None:
@@ -149,12 +198,45 @@ def _check_rows(sheet: _Sheet, checked: _Checked) -> None:
         checked.frame = build_frame(records, checked.path)
 
 
+def _is(test, path: Path) -> bool:
+    """Path.is_file, is_dir, exists or is_symlink; False where the path cannot be reached."""
+    try:
+        return test(path)
+    except OSError:  # e.g. a directory above it that may not be entered
+        return False
+
+
+def _not_a_file(path: Path) -> tuple[str, str]:
+    """Message and hint for a path that is not a readable regular file."""
+    try:
+        path.lstat()
+    except OSError as exc:
+        if not isinstance(exc, FileNotFoundError):
+            return (
+                f"the file cannot be reached ({exc.strerror or type(exc).__name__})",
+                "check that you may read it and enter the directories above it (permissions)",
+            )
+    if path.is_symlink() and not path.exists():
+        return (
+            "a symbolic link that leads nowhere (its target is missing, or it points back to itself)",
+            "replace the link by the file itself, or remove it",
+        )
+    if path.is_dir():
+        return "a directory, not a file", "give the file inside it, or the directory on its own"
+    if path.exists():
+        return "not a regular file", "give a CSV or XLSX file"
+    return "file not found", "check the path"
+
+
 def _directory_files(directory: Path) -> tuple[dict[str, Path], list[Problem]]:
-    """The monitoring files in a directory (table → path); two files for one table is a problem."""
+    """The monitoring files in a directory (table → path); two files for one table, or a name of
+    a monitoring file that is not a regular file (a directory, a broken link), is a problem."""
     files, problems = {}, []
     for table in TABLE_NAMES:
         found = [directory / f"{table}{suffix}" for suffix in FILE_SUFFIXES]
-        found = [p for p in found if p.is_file()]
+        for odd in [p for p in found if not _is(Path.is_file, p) and _is(_present, p)]:
+            problems.append(Problem(_display(odd), None, None, odd.name, *_not_a_file(odd)))
+        found = [p for p in found if _is(Path.is_file, p)]
         if len(found) > 1:
             problems.append(
                 Problem(
@@ -171,13 +253,24 @@ def _directory_files(directory: Path) -> tuple[dict[str, Path], list[Problem]]:
     return files, problems
 
 
+def _present(path: Path) -> bool:
+    """Something stands under this name: a file, directory, link (broken or not)."""
+    try:
+        path.lstat()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # cannot tell: say so rather than pass over it
+    return True
+
+
 def _expected_names() -> str:
     return " and/or ".join(" or ".join(f"{t}{s}" for s in FILE_SUFFIXES) for t in TABLE_NAMES)
 
 
 def _check_path(path: Path) -> list[_Checked]:
     path = Path(path)
-    if not path.is_dir():
+    if not _is(Path.is_dir, path):
         return [_check_file(path)]
     files, problems = _directory_files(path)
     if not files and not problems:
@@ -201,21 +294,21 @@ def validate_paths(paths) -> list[Problem]:
         problem
         for path in paths
         for checked in _check_path(Path(path))
-        for problem in checked.problems
+        for problem in checked.listed()
     ]
 
 
-def _raise_problems(problems: list[Problem]) -> None:
+def _raise_problems(problems: list[Problem], count: int | None = None) -> None:
+    """Raise a UserError listing the problems; `count` when more were found than listed."""
     if problems:
-        heading = (
-            f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in the monitoring input"
-        )
+        count = count or len(problems)
+        heading = f"{count} problem{'s' if count > 1 else ''} in the monitoring input"
         raise UserError(heading + ":\n" + "\n".join(map(str, problems)))
 
 
 def _load(path_or_dir, table: str) -> pd.DataFrame:
     path = Path(path_or_dir)
-    if path.is_dir():
+    if _is(Path.is_dir, path):
         files, problems = _directory_files(path)
         _raise_problems(problems)
         if table not in files:
@@ -223,7 +316,7 @@ def _load(path_or_dir, table: str) -> pd.DataFrame:
             raise UserError(f"{_display(path)}: no {expected}")
         path = files[table]
     checked = _check_file(path, table)
-    _raise_problems(checked.problems)
+    _raise_problems(checked.listed(), checked.count)
     return checked.frame
 
 
@@ -268,7 +361,7 @@ def load_monitoring(directory) -> Monitoring:
     None for a file that is absent. Raises UserError listing every problem in every file.
     """
     directory = Path(directory)
-    if not directory.is_dir():
+    if not _is(Path.is_dir, directory):
         raise UserError(
             f"{_display(directory)}: not a directory; expected one with {_expected_names()}"
         )
@@ -276,7 +369,10 @@ def load_monitoring(directory) -> Monitoring:
     if not files and not problems:
         raise UserError(f"{_display(directory)}: no monitoring files; expected {_expected_names()}")
     checked = {table: _check_file(path, table) for table, path in files.items()}
-    _raise_problems(problems + [p for c in checked.values() for p in c.problems])
+    _raise_problems(
+        problems + [p for c in checked.values() for p in c.listed()],
+        len(problems) + sum(c.count for c in checked.values()),
+    )
     return Monitoring(*(checked[t].frame if t in checked else None for t in TABLE_NAMES))
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import operator
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
 import openpyxl
+from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
@@ -22,6 +26,18 @@ from .tables import FIRST_STATUS_YEAR, TABLE_NAMES, YEAR_MAX, YEAR_MIN, input_co
 
 _BOM = b"\xef\xbb\xbf"
 _FAILED = object()  # a cell whose problem was already reported while reading the file
+
+# Bounds on every input file (docs/monitoring-input.md): a monitoring file holds a few hundred
+# rows, so anything far beyond is a mistake, refused with a message before it costs time or memory.
+MAX_BYTES = 50_000_000  # 50 MB on disk
+MAX_UNPACKED_BYTES = 500_000_000  # an XLSX is a zip: its parts unpacked
+MAX_ROWS = 100_000  # data rows (CSV: lines after the header; XLSX: rows that hold a value)
+MAX_COLUMNS = 50
+MAX_CELL_CHARS = 2_000
+MAX_DIGITS = 15  # a float holds 15 significant digits exactly
+_EXCEL_MAX_ROW = 1_048_576
+_TOO_LARGE_HINT = "a monitoring file holds a few hundred rows: check that this is the right file"
+_MAX_SCANNED_CELLS = 20_000_000  # XLSX cells, empty ones included, walked while reading a sheet
 
 
 # ---------------------------------------------------------------------------------------------
@@ -60,8 +76,12 @@ def _display(path: Path) -> str:
     """The path as messages and source_file show it: relative to the project root if inside."""
     try:
         return str(Path(path).resolve().relative_to(ROOT))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the root, or a symlink loop
         return str(path)
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def _fmt(number: float) -> str:
@@ -92,6 +112,8 @@ def _is_empty(value) -> bool:
 
 def _read(path: Path, table: str | None, report) -> _Sheet | None:
     suffix = path.suffix.lower()
+    if suffix in (".csv", ".xlsx") and not _readable(path, report):
+        return None
     if suffix == ".csv":
         return _read_csv(path, report)
     if suffix == ".xlsx":
@@ -103,10 +125,36 @@ def _read(path: Path, table: str | None, report) -> _Sheet | None:
     return None
 
 
+def _readable(path: Path, report) -> bool:
+    """True when the file can be opened and is within MAX_BYTES; else reports why not."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        report(
+            None,
+            None,
+            None,
+            f"the file cannot be read ({exc.strerror or type(exc).__name__})",
+            "check that it exists and that you may read it (permissions), and that it is not "
+            "opened and locked by another program",
+        )
+        return False
+    if size > MAX_BYTES:
+        message = f"the file has {_thousands(size)} bytes, more than {_thousands(MAX_BYTES)}"
+        report(None, None, None, message, _TOO_LARGE_HINT)
+        return False
+    return True
+
+
 def _read_csv(path: Path, report) -> _Sheet | None:
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        report(1, None, None, "the file is UTF-16 ('Unicode text'), not UTF-8", _SAVE_AS_UTF8)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report(None, None, None, f"the file cannot be read ({exc.strerror})", "check the file")
+        return None
+    if not _looks_like_text(data, report):
         return None
     data = data.removeprefix(_BOM)
     if not data.strip():
@@ -122,7 +170,17 @@ def _read_csv(path: Path, report) -> _Sheet | None:
         text, bad_encoding = data.decode("utf-8"), False
     except UnicodeDecodeError:
         text, bad_encoding = data.decode("utf-8", errors="replace"), True
-    delimiter = _delimiter(text.split("\n", 1)[0], report)
+    first_line = text[: text.find("\n")] if "\n" in text else text  # no copy of the rest
+    delimiter = _delimiter(first_line, report)
+    if delimiter is not None and len(first_line.split(delimiter)) > MAX_COLUMNS:
+        report(
+            1,
+            None,
+            None,
+            f"the header has more than {MAX_COLUMNS} columns",
+            "a monitoring table has at most 7 columns: check that this is the right file",
+        )
+        return None
     if delimiter is None:
         return None
     records = _csv_records(text, delimiter, report)
@@ -142,6 +200,43 @@ def _read_csv(path: Path, report) -> _Sheet | None:
 
 
 _SAVE_AS_UTF8 = "save it as UTF-8: in Excel 'CSV UTF-8 (door komma's gescheiden)'"
+
+
+def _looks_like_text(data: bytes, report) -> bool:
+    """False after reporting bytes that are UTF-16, a zip (XLSX) or another binary file."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        report(1, None, None, "the file is UTF-16 ('Unicode text'), not UTF-8", _SAVE_AS_UTF8)
+        return False
+    if data.startswith(b"PK\x03\x04"):
+        report(
+            1,
+            None,
+            None,
+            "the file is a zip archive (an Excel workbook?), not CSV text",
+            "an Excel workbook needs the extension .xlsx; or save it as 'CSV UTF-8'",
+        )
+        return False
+    head = data[:4096]
+    if b"\x00" in head:
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        if max(odd, even) > len(head) // 4 and min(odd, even) < len(head) // 50:
+            report(
+                1,
+                None,
+                None,
+                "the file is UTF-16 ('Unicode text') without a byte order mark, not UTF-8",
+                _SAVE_AS_UTF8,
+            )
+        else:
+            report(
+                1,
+                None,
+                None,
+                "the file holds binary bytes (NUL), not CSV text",
+                "save it as 'CSV UTF-8', or as an Excel workbook with the extension .xlsx",
+            )
+        return False
+    return True
 
 
 def _delimiter(first_line: str, report) -> str | None:
@@ -174,7 +269,21 @@ def _csv_records(text: str, delimiter: str, report) -> list[list[str]] | None:
     try:
         for record in reader:
             records.append(record)
+            if len(records) > MAX_ROWS + 1:
+                message = f"the file has more than {_thousands(MAX_ROWS)} rows"
+                report(len(records), None, None, message, _TOO_LARGE_HINT)
+                return None
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            report(
+                len(records) + 1,
+                None,
+                None,
+                f"a cell is longer than {csv.field_size_limit()} characters",
+                f"a cell holds at most {_thousands(MAX_CELL_CHARS)} characters; check for an "
+                "unclosed double quote",
+            )
+            return None
         report(
             len(records) + 1,
             None,
@@ -229,25 +338,42 @@ def _named_cells(number: int, header: list[str], cells: list, report) -> dict:
     named = {}
     for j, value in enumerate(cells):
         name = header[j] if j < len(header) else ""
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            report(
+                number,
+                name or f"{get_column_letter(j + 1)} (no header)",
+                value[:40] + "…",
+                f"the cell holds {_thousands(len(value))} characters, more than "
+                f"{_thousands(MAX_CELL_CHARS)}",
+                "shorten it; a long explanation belongs in a separate document, named in source",
+            )
+            value = _FAILED
         if name:
             named[name] = value
         elif not _is_empty(value) and value is not _FAILED:
-            report(
-                number,
-                f"{get_column_letter(j + 1)} (no header)",
-                value,
-                f"a value in a column without a name: {value!r}",
-                "give the column a name in row 1, or clear it",
-            )
+            _report_nameless(number, j, value, report)
             named[""] = _FAILED
     return named
 
 
+def _report_nameless(number: int, j: int, value, report) -> None:
+    report(
+        number,
+        f"{get_column_letter(j + 1)} (no header)",
+        value,
+        f"a value in a column without a name: {value!r}",
+        "give the column a name in row 1, or clear it",
+    )
+
+
 def _read_xlsx(path: Path, table: str | None, report) -> _Sheet | None:
+    if not _unpacked_size_fits(path, report):
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
-            workbook = openpyxl.load_workbook(path, data_only=False)
+            # read-only streams the sheet row by row: memory does not grow with the used range
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # any unreadable file must give a message, not a traceback
         report(
             None,
@@ -257,12 +383,49 @@ def _read_xlsx(path: Path, table: str | None, report) -> _Sheet | None:
             "open it in Excel and save it as 'Excel-werkmap (.xlsx)'; a CSV file needs the extension .csv",
         )
         return None
-    worksheet = _data_worksheet(workbook, table, report)
-    if worksheet is None:
+    try:
+        worksheet = _data_worksheet(workbook, table, report)
+        return None if worksheet is None else _read_worksheet(path, worksheet, report)
+    except Exception as exc:  # a damaged sheet inside a readable zip: a message, not a traceback
+        report(
+            None,
+            None,
+            None,
+            f"the workbook cannot be read ({type(exc).__name__}: {exc})",
+            "open it in Excel and save it again as 'Excel-werkmap (.xlsx)'",
+        )
         return None
-    rows = worksheet.iter_rows()
-    first = next(rows, None)
-    if first is None or all(_is_empty(c.value) for c in first):
+    finally:
+        workbook.close()
+
+
+def _unpacked_size_fits(path: Path, report) -> bool:
+    """False after reporting a workbook whose parts unpack to more than MAX_UNPACKED_BYTES."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True  # not a zip: openpyxl's own error names it
+    if unpacked <= MAX_UNPACKED_BYTES:
+        return True
+    message = (
+        f"the workbook holds {_thousands(unpacked)} bytes unpacked, more than "
+        f"{_thousands(MAX_UNPACKED_BYTES)} bytes unpacked"
+    )
+    report(None, None, None, message, _TOO_LARGE_HINT)
+    return False
+
+
+def _read_worksheet(path: Path, worksheet, report) -> _Sheet | None:
+    # The stored used range may reach XFD1048576 because of one stray cell: forget it, so that
+    # only the cells the file holds are walked (a gap of empty rows comes as empty tuples).
+    worksheet.reset_dimensions()
+    rows = enumerate(worksheet.iter_rows(), start=1)
+    _, first = next(rows, (1, ()))
+    header = ["" if c.value is None else str(c.value).strip() for c in first]
+    while header and not header[-1]:
+        header.pop()
+    if not header:
         report(
             1,
             None,
@@ -271,24 +434,64 @@ def _read_xlsx(path: Path, table: str | None, report) -> _Sheet | None:
             "row 1 must hold the column names; `afspraken template` writes one",
         )
         return None
-    header = ["" if c.value is None else str(c.value).strip() for c in first]
-    while header and not header[-1]:
-        header.pop()
+    if len(header) > MAX_COLUMNS:
+        column = get_column_letter(len(header))
+        report(
+            1,
+            column,
+            header[-1][:40],
+            f"the header reaches column {column}, more than {MAX_COLUMNS} columns",
+            "a monitoring table has at most 7 columns: clear the cells right of the table",
+        )
+        return None
     sheet = _Sheet(path, "xlsx", header)
-    for cells in rows:
-        values = [_xlsx_value(cell, header, report) for cell in cells]
-        if all(_is_empty(v) for v in values):
-            continue
-        values += [""] * (len(header) - len(values))
-        sheet.rows.append((cells[0].row, _named_cells(cells[0].row, header, values, report)))
+    scanned = 0
+    for number, cells in rows:
+        scanned += len(cells)
+        if number > _EXCEL_MAX_ROW or scanned > _MAX_SCANNED_CELLS:
+            report(number, None, None, "the sheet is too large to read", _TOO_LARGE_HINT)
+            return None
+        named = _xlsx_row(number, cells, header, report) if cells else None
+        if named is not None:
+            sheet.rows.append((number, named))
+            if len(sheet.rows) > MAX_ROWS:
+                message = f"the sheet has more than {_thousands(MAX_ROWS)} rows with values"
+                report(number, None, None, message, _TOO_LARGE_HINT)
+                return None
     return sheet
+
+
+def _xlsx_row(number: int, cells, header: list[str], report) -> dict | None:
+    """The row's cells by column name, or None for an empty row; cells right of the header
+    are looked at only when they are not empty (a row may reach column XFD)."""
+    width = len(header)
+    values = [_xlsx_value(cell, number, j, header, report) for j, cell in enumerate(cells[:width])]
+    extra = cells[width:]
+    beyond = []
+    # at C speed (list.count would call ReadOnlyCell.__eq__, which fails on EMPTY_CELL)
+    if any(map(operator.is_not, extra, itertools.repeat(EMPTY_CELL))):
+        beyond = [
+            (j, _xlsx_value(cell, number, j, header, report))
+            for j, cell in enumerate(extra, start=width)
+            if cell is not EMPTY_CELL and cell.value is not None
+        ]
+        beyond = [(j, value) for j, value in beyond if not _is_empty(value)]
+    if not beyond and all(_is_empty(v) for v in values):
+        return None
+    values += [""] * (width - len(values))
+    named = _named_cells(number, header, values, report)
+    for j, value in beyond:
+        if value is not _FAILED:
+            _report_nameless(number, j, value, report)
+        named[""] = _FAILED
+    return named
 
 
 def _data_worksheet(workbook, table: str | None, report):
     names = workbook.sheetnames
     for name in [table, *TABLE_NAMES]:
         if name in names:
-            return workbook[name]
+            return _cell_sheet(workbook[name], report)
     visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
     if len(visible) == 1:
         return visible[0]
@@ -302,20 +505,31 @@ def _data_worksheet(workbook, table: str | None, report):
     return None
 
 
-def _xlsx_value(cell, header: list[str], report):
-    """The cell's value (None → ''), or _FAILED after reporting a formula, error or % cell."""
-    value = cell.value
-    column = cell.column - 1
-    name = (
-        header[column]
-        if column < len(header) and header[column]
-        else get_column_letter(cell.column)
+def _cell_sheet(sheet, report):
+    """The sheet when it holds cells; None after reporting a chart sheet."""
+    if hasattr(sheet, "iter_rows"):
+        return sheet
+    report(
+        None,
+        None,
+        sheet.title,
+        f"sheet {sheet.title!r} is a chart sheet, not a sheet with cells",
+        "put the table in a normal sheet with that name, and give the chart sheet another name",
     )
+    return None
+
+
+def _xlsx_value(cell, number: int, j: int, header: list[str], report):
+    """The cell's value (None → ''), or _FAILED after reporting a formula, error or % cell."""
+    if cell is EMPTY_CELL:
+        return ""
+    value = cell.value
+    name = header[j] if j < len(header) and header[j] else get_column_letter(j + 1)
     try:
         return _checked_xlsx_value(cell, value)
     except _Bad as bad:
         report(
-            cell.row,
+            number,
             name,
             value if not isinstance(value, ArrayFormula) else value.text,
             bad.message,
@@ -372,11 +586,13 @@ def _year(value, first: int = YEAR_MIN) -> int:
         if not float(value).is_integer():
             raise _Bad(f"{value!r} is not a year", "type the year as four digits, e.g. 2025")
         year = int(value)
-    elif re.fullmatch(r"\d{4}", str(value)):
+    elif _foreign_digits(str(value)):
+        raise _Bad(f"{value!r} is not a year: {_foreign_digits(str(value))}", _ASCII_DIGITS_HINT)
+    elif re.fullmatch(r"[0-9]{4}", str(value)):
         year = int(value)
     else:
         hint = "write the year as four digits, e.g. 2025"
-        if re.fullmatch(r"\d[.,]\d{3}", str(value)):
+        if re.fullmatch(r"[0-9][.,][0-9]{3}", str(value)):
             hint += ", without a thousands separator"
         raise _Bad(f"{value!r} is not a year", hint)
     if not first <= year <= YEAR_MAX:
@@ -387,10 +603,18 @@ def _year(value, first: int = YEAR_MIN) -> int:
     return year
 
 
-_DIGITS = re.compile(r"\d+")
-_DOT_DECIMAL = re.compile(r"\d+\.\d+")
-_COMMA_DECIMAL = re.compile(r"\d+,\d+")
-_DUTCH_GROUPED = re.compile(r"[1-9]\d{0,2}(\.\d{3})+(,\d+)?")  # 1.047 and 1.047,5
+# [0-9], not \d: \d also matches other scripts' digits (٢٠٢٥, ３), which float() would accept
+_DIGITS = re.compile(r"[0-9]+")
+_DOT_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
+_COMMA_DECIMAL = re.compile(r"[0-9]+,[0-9]+")
+_DUTCH_GROUPED = re.compile(r"[1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]+)?")  # 1.047 and 1.047,5
+_ASCII_DIGITS_HINT = "type the digits 0-9 (the text holds digits of another script or width)"
+
+
+def _foreign_digits(text: str) -> str:
+    """A description of the digits other than 0-9 in text, or '' when there are none."""
+    foreign = sorted({ch for ch in text if ch.isdigit() and not ch.isascii()})
+    return f"it has digits other than 0-9 ({' '.join(foreign)})" if foreign else ""
 
 
 def _number(value, numbers: str) -> float:
@@ -402,6 +626,15 @@ def _number(value, numbers: str) -> float:
     if _is_number(value):
         return float(value)
     text = str(value).strip()
+    if _foreign_digits(text):
+        raise _Bad(f"{text!r} is not a number: {_foreign_digits(text)}", _ASCII_DIGITS_HINT)
+    digits = sum(ch.isdigit() for ch in text)
+    if digits > MAX_DIGITS:
+        shown = text if len(text) <= 40 else text[:20] + "…" + text[-5:]
+        raise _Bad(
+            f"{shown!r} has {digits} digits, more than the {MAX_DIGITS} a figure can have",
+            "check the cell: no figure in the monitoring has that many digits",
+        )
     negative = text[:1] in ("-", "−")
     number = _unsigned_number(text[1:] if negative else text, text, numbers)
     return -number if negative else number
@@ -448,6 +681,6 @@ def _number_hint(text: str) -> str:
         return "leave out the % sign: 7,5 % is written 7,5 (or 7.5 in a file separated by commas)"
     if "€" in text:
         return "leave out the € sign"
-    if re.search(r"\d\s+\d", text):
+    if re.search(r"[0-9]\s+[0-9]", text):
         return "write the number without spaces"
     return "give only the number; put words such as 'circa' in the note"

@@ -17,6 +17,7 @@ from .tables import (
     GEMEENTE,
     STATUS_CODES,
     _agreement_ids,
+    _indicator_info,
     _planned_projects,
     _registry,
     _target_ids,
@@ -49,7 +50,7 @@ def _realisation_record(number, cells, numbers, report) -> dict | None:
     }
     indicator = record["indicator"]
     if indicator is not None and not read.failed("indicator"):
-        info = _registry().loc[indicator]
+        info = _indicator_info()[indicator]
         if not read.failed("party"):
             read.check("party", _check_party_level, record["party"], info)
         if not read.failed("project") and not read.failed("party"):
@@ -118,9 +119,8 @@ _REQUIRED_HINTS = {
 
 def _indicator(value) -> str:
     text = _text(value)
-    registry = _registry()
-    if text in registry.index:
-        info = registry.loc[text]
+    info = _indicator_info().get(text)
+    if info is not None:
         if not info["is_input"]:
             sources = " and ".join(info["derived_from"])
             raise _Bad(
@@ -158,7 +158,7 @@ def _party(value) -> str:
     return name
 
 
-def _check_party_level(party: str | None, info: pd.Series) -> None:
+def _check_party_level(party: str | None, info: dict) -> None:
     indicator, level = info["indicator"], info["party_level"]
     if level == "municipality" and party is not None:
         raise _Bad(
@@ -173,7 +173,7 @@ def _check_party_level(party: str | None, info: pd.Series) -> None:
         )
 
 
-def _check_project(project: str | None, party: str | None, info: pd.Series) -> None:
+def _check_project(project: str | None, party: str | None, info: dict) -> None:
     if project is None:
         return
     indicator = info["indicator"]
@@ -200,7 +200,7 @@ def _simplified(name: str) -> str:
     return re.sub(r"[\s\-_,.]+", "", name.lower())
 
 
-def _check_value(value: float, info: pd.Series, numbers: str) -> None:
+def _check_value(value: float, info: dict, numbers: str) -> None:
     indicator, unit = info["indicator"], info["unit"]
     if value < 0:
         raise _Bad(
@@ -290,9 +290,8 @@ def _check_totals_and_projects(records, report) -> None:
 
 
 def _check_cumulative(records, report) -> None:
-    registry = _registry()
     for (indicator, party, _), group in _groups(records, ("indicator", "party", "project")).items():
-        if not registry.loc[indicator, "is_cumulative"]:
+        if not _indicator_info()[indicator]["is_cumulative"]:
             continue
         ordered = sorted(group, key=lambda r: r["year"])
         for before, after in zip(ordered, ordered[1:], strict=False):
@@ -309,9 +308,8 @@ def _check_cumulative(records, report) -> None:
 
 
 def _check_whole_municipality_totals(records, report) -> None:
-    registry = _registry()
     for (year, indicator), group in _groups(records, ("year", "indicator")).items():
-        info = registry.loc[indicator]
+        info = _indicator_info()[indicator]
         if info["party_level"] != "either" or info["measure"] == "share":
             continue
         totals = [r for r in group if r["party"] is None]
@@ -367,7 +365,7 @@ def _agreement_id(value) -> str:
         text = _text(value)
     if text in ids:
         return text
-    found = re.search(r"[1-5][.,]\d{1,2}", text)
+    found = re.search(r"[1-5][.,][0-9]{1,2}", text)
     guess = found.group().replace(",", ".") if found else None
     ranges = ", ".join(f"{theme}.1-{theme}.{n}" for theme, n in _ids_per_theme().items())
     raise _Bad(

@@ -239,6 +239,12 @@ def _registry() -> pd.DataFrame:
     return registry.set_index("indicator", drop=False)
 
 
+@cache
+def _indicator_info() -> dict[str, dict]:
+    """The registry's rows as dicts by indicator: a lookup per input row at dict speed."""
+    return {row["indicator"]: row for row in _registry().to_dict("records")}
+
+
 def indicator_registry() -> pd.DataFrame:
     """The indicator registry with real booleans in is_input, is_cumulative, has_project_detail."""
     return _registry().reset_index(drop=True).copy()
