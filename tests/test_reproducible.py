@@ -164,3 +164,48 @@ def test_an_executed_notebook_holds_no_run_times_random_ids_or_build_path(
     ]
     assert shown and set(shown) <= state.keys()
     assert json.dumps(state).count("IPY_MODEL_") >= 2  # the box still points at its children
+
+
+def _widget_run(path: Path, ids: list[str], state_order: list[int]) -> bytes:
+    """A notebook showing a box (ids[0]) of two sliders (ids[1], ids[2]) with their widget
+    state listed in `state_order`, as a run's random ids and comm order would leave it."""
+    box, a, b = ids
+    state = {
+        box: {
+            "model_name": "VBoxModel",
+            "state": {"children": [f"IPY_MODEL_{a}", f"IPY_MODEL_{b}"]},
+        },
+        a: {"model_name": "FloatSliderModel", "state": {"value": 1.0}},
+        b: {"model_name": "FloatSliderModel", "state": {"value": 2.0}},
+    }
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["widgets"] = {
+        reproducible.WIDGET_STATE: {"state": {ids[i]: state[ids[i]] for i in state_order}}
+    }
+    view = {reproducible.WIDGET_VIEW: {"model_id": box, "version_major": 2}}
+    nb.cells = [
+        nbformat.v4.new_code_cell("box", outputs=[nbformat.v4.new_output("display_data", view)])
+    ]
+    path.parent.mkdir()
+    nbformat.write(nb, path)
+    reproducible.normalise_notebook(path, "", "notebooks/07_widget.py")
+    return path.read_bytes()
+
+
+def test_widget_ids_follow_the_display_not_the_run(tmp_path):
+    first = _widget_run(
+        tmp_path / "een" / "07_widget.ipynb", ["a1" * 16, "b2" * 16, "c3" * 16], [0, 1, 2]
+    )
+    second = _widget_run(
+        tmp_path / "twee" / "07_widget.ipynb", ["d4" * 16, "e5" * 16, "f6" * 16], [2, 0, 1]
+    )
+    assert first == second
+    nb = nbformat.reads(first.decode("utf-8"), as_version=4)
+    state = nb.metadata.widgets[reproducible.WIDGET_STATE]["state"]
+    box = nb.cells[0].outputs[0].data[reproducible.WIDGET_VIEW]["model_id"]
+    first_child, second_child = (
+        c.removeprefix("IPY_MODEL_") for c in state[box]["state"]["children"]
+    )
+    assert (
+        state[first_child]["state"]["value"] == 1.0 and state[second_child]["state"]["value"] == 2.0
+    )

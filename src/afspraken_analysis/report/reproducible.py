@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -17,6 +18,8 @@ _CORE_DATE = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:
 _RUN_TIMES = ("start_time", "end_time", "duration")
 _OUTPUT_DIR_LINE = re.compile(r"^output_dir = .*$", re.M)  # as papermill injects it
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+_WIDGET_REF = re.compile(r"IPY_MODEL_([0-9a-f]+)")
 
 
 def epoch(data_date: str) -> dt.datetime:
@@ -50,11 +53,37 @@ def stable_zip(blob: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
+def _widget_order(nb) -> list[str]:
+    """The widget model ids in an order that does not depend on the run: as displayed, each
+    followed by the widgets it refers to; then any others, by their state (ids masked)."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    shown = [
+        o["data"][WIDGET_VIEW]["model_id"]
+        for cell in nb.cells
+        for o in cell.get("outputs", [])
+        if WIDGET_VIEW in o.get("data", {})
+    ]
+    order: list[str] = []
+    stack = list(reversed(shown))
+    while stack:
+        model = stack.pop()
+        if model in order or model not in state:
+            continue
+        order.append(model)
+        text = json.dumps(state[model], sort_keys=True)
+        stack.extend(reversed(_WIDGET_REF.findall(text)))
+    rest = sorted(
+        (m for m in state if m not in order),
+        key=lambda m: _WIDGET_REF.sub("", json.dumps(state[m], sort_keys=True)),
+    )
+    return order + rest
+
+
 def _widget_ids(nb, name: str) -> dict[str, str]:
     """Random widget model ids → ids derived from the notebook name and the widget's order."""
-    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     return {
-        old: hashlib.sha256(f"{name}:{i}".encode()).hexdigest()[:32] for i, old in enumerate(state)
+        old: hashlib.sha256(f"{name}:{i}".encode()).hexdigest()[:32]
+        for i, old in enumerate(_widget_order(nb))
     }
 
 
