@@ -24,7 +24,7 @@ WINGS = {
         ["cli"],
     ],
     "report": [
-        ["blocks", "params", "pdf"],
+        ["blocks", "params", "pdf", "reproducible"],
         ["content", "outlook", "plots"],
         ["slides", "notebooks"],
         ["manifest", "outputs"],

@@ -229,8 +229,10 @@ def test_manifest_records_parameters_inputs_and_kernel(built):
     inputs = {i["path"]: i["sha256"] for i in manifest["inputs"]}
     assert "data/new_builds_social.csv" in inputs and all(len(h) == 64 for h in inputs.values())
     assert Path(manifest["kernel"]["executable"]).resolve() == Path(sys.executable).resolve()
-    assert {"report.pdf", "slides.pptx"} <= {s["name"] for s in manifest["steps"]}
     assert "commit" in manifest["git"] and manifest["package_version"]
+    assert "steps" not in manifest and "timings.json" in manifest["outputs"]
+    timings = json.loads((built / "timings.json").read_text(encoding="utf-8"))
+    assert {"report.pdf", "slides.pptx", "manifest.json"} <= {s["name"] for s in timings["steps"]}
 
 
 def test_a_misspelt_parameter_in_a_file_stops_the_cli(tmp_path, capsys):

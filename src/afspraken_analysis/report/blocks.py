@@ -25,6 +25,10 @@ class Html:
     def _repr_html_(self) -> str:
         return self.text
 
+    def __repr__(self) -> str:
+        # the plain-text fallback in executed notebooks: no memory address, so runs are equal
+        return f"<Html: {len(self.text)} characters>"
+
     def __add__(self, other: Html) -> Html:
         return Html(self.text + other.text)
 

@@ -15,7 +15,14 @@ from afspraken_analysis.errors import UserError
 from afspraken_analysis.paths import NOTEBOOKS_DIR
 
 from . import outputs, params, slides
-from .manifest import BuildInfo, input_files, inputs_are_fictitious, title_meta, write_manifest
+from .manifest import (
+    BuildInfo,
+    input_files,
+    inputs_are_fictitious,
+    title_meta,
+    write_manifest,
+    write_timings,
+)
 from .notebooks import (
     NotebookFailure,
     Progress,
@@ -70,10 +77,10 @@ def build_report(
     try:
         _run_notebooks(build, out, sources, per_notebook, progress)
         _render(build, p, info, progress)
-        info.steps = list(progress.steps)
         files = input_files(p, sources, params_file)
         outputs.unmark(build)  # complete: from here on its manifest says what it is
         progress.run("manifest.json", write_manifest, build, info, files, kernel)
+        write_timings(build, progress.steps)
     except NotebookFailure as failure:
         raise _keep_failed(build, out, failure) from None
     except BaseException:
@@ -102,7 +109,7 @@ def _run_notebooks(
     """The notebooks, slowest first (times of the previous build); the PDF libraries load meanwhile."""
     for sub in ("figures", "tables", "notebooks"):
         (build / sub).mkdir()
-    order = run_order(sources, out / "manifest.json")
+    order = run_order(sources, out / "timings.json")
     preload = threading.Thread(target=_preload, daemon=True)
     preload.start()
     progress.run("notebooks", run_notebooks, order, build, per_notebook, progress)

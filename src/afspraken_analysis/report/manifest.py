@@ -1,5 +1,5 @@
-"""Facts about a build's inputs (files, git commit, fictitious data, data date, title page facts)
-and its manifest.json."""
+"""Facts about a build's inputs (files, git commit, fictitious data, data date, title page facts),
+its manifest.json (the same for the same inputs) and timings.json (the step times of this run)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from afspraken_analysis import __version__, labels
@@ -16,10 +16,11 @@ from afspraken_analysis.document import sha256
 from afspraken_analysis.paths import DATA_DIR, LABELS_FILE, ROOT, SCENARIOS_FILE
 
 from . import params
-from .notebooks import KERNEL_NAME, Step
+from .notebooks import KERNEL_NAME, TIMINGS, Step
 from .pdf import STYLESHEET
 
 FICTITIOUS_WORDS = ("fictie", "fictitious")
+MANIFEST = "manifest.json"
 
 
 @dataclass
@@ -28,7 +29,6 @@ class BuildInfo:
 
     params: dict
     notebooks: list[str]
-    steps: list[Step] = field(default_factory=list)
     fictitious: bool = False
 
 
@@ -144,6 +144,7 @@ def title_meta(p: params.Params, fictitious: bool) -> dict:
     ]
     return {
         "year": p.year,
+        "data_date": data_date(p),  # also the date in the PDF and the deck (reproducible.epoch)
         "facts": facts,
         "basis": data_basis(p, lang),
         "fictitious": fictitious,
@@ -165,15 +166,29 @@ def write_manifest(build: Path, info: BuildInfo, files: list[Path], kernel: str)
         "notebooks": info.notebooks,
         "inputs": [{"path": shown(f), "sha256": sha256(f)} for f in files],
         "outputs": sorted(
-            str(f.relative_to(build))
-            for f in build.rglob("*")
-            if f.is_file() and f.name != "manifest.json"
-        ),
-        "steps": [asdict(s) for s in info.steps],
-        "total_seconds": round(
-            sum(s.seconds for s in info.steps if not s.name.startswith("notebook ")), 3
+            [
+                *(
+                    str(f.relative_to(build))
+                    for f in build.rglob("*")
+                    if f.is_file() and f.name not in (MANIFEST, TIMINGS)
+                ),
+                TIMINGS,  # written after the manifest
+            ]
         ),
     }
-    (build / "manifest.json").write_text(
-        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    _write_json(build / MANIFEST, manifest)
+
+
+def write_timings(build: Path, steps: list[Step]) -> None:
+    """timings.json: the one output that differs between two runs of the same inputs."""
+    timings = {
+        "steps": [asdict(s) for s in steps],
+        "total_seconds": round(
+            sum(s.seconds for s in steps if not s.name.startswith("notebook ")), 3
+        ),
+    }
+    _write_json(build / TIMINGS, timings)
+
+
+def _write_json(path: Path, value: dict) -> None:
+    path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -16,9 +16,10 @@ from pathlib import Path
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.paths import NOTEBOOKS_DIR, ROOT
 
-from . import params
+from . import params, reproducible
 
 KERNEL_NAME = "python3"
+TIMINGS = "timings.json"  # a build's step times (read here for the run order)
 WORKERS = 2  # notebooks run in parallel on this many kernels
 # Kernel options: quiet logs, and the project library imported while the kernel boots (the
 # kernels are started ahead of their notebook, so this overlaps with other work). The
@@ -195,6 +196,10 @@ def run_notebook(source: Path, output: Path, parameters: dict, km=None) -> None:
     finally:
         if km is not None:
             shutdown_kernels([km])
+    # the notebook as its inputs make it: no run times, random ids or build directory
+    reproducible.normalise_notebook(
+        output, parameters.get("output_dir", ""), params.relative(source)
+    )
 
 
 def shutdown_kernels(kernels) -> None:
@@ -229,7 +234,7 @@ def _source_cell(executed: Path, exec_count: int | None) -> int | None:
 def run_order(sources: list[Path], previous: Path | None = None) -> list[Path]:
     """The order to start the notebooks in: the slowest first, so the kernels finish together.
 
-    Uses the notebook times of an earlier manifest.json when there is one, otherwise a rough
+    Uses the notebook times of an earlier timings.json when there is one, otherwise a rough
     cost estimate from the source (figures, scenario runs and loops are what take time).
     """
     seconds = {}

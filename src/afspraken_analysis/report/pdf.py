@@ -121,8 +121,12 @@ def page_css(meta: dict, lang: str) -> str:
 
 
 def report_html(bodies: list[str], meta: dict, lang: str) -> str:
+    # The PDF's dates: the data date, not the clock (WeasyPrint reads these two tags).
+    date = html.escape(meta["data_date"])
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="dcterms.created" content="{date}">'
+        f'<meta name="dcterms.modified" content="{date}">'
         f"<title>{html.escape(labels.t('report.title', lang, year=meta['year']))}</title>"
         f"</head><body>{title_page_html(meta, lang)}{contents_html(bodies, lang)}"
         + "".join(f'<article class="notebook">{b}</article>' for b in bodies)
@@ -135,7 +139,10 @@ def write_pdf(document: str, meta: dict, lang: str, target: Path) -> None:
 
     stylesheets = [CSS(filename=str(STYLESHEET)), CSS(string=page_css(meta, lang))]
     HTML(string=document, base_url=str(target.parent)).write_pdf(
-        target, stylesheets=stylesheets, uncompressed_pdf=False
+        target,
+        stylesheets=stylesheets,
+        uncompressed_pdf=False,
+        pdf_identifier=True,  # the file /ID: a hash of the content, so equal runs stay equal
     )
 
 

@@ -9,7 +9,7 @@ comes from labels.csv.
 
 from __future__ import annotations
 
-import datetime as dt
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +24,7 @@ from pptx.util import Emu, Inches, Pt
 from afspraken_analysis import labels, style, tracking
 from afspraken_analysis.spreadsheet import restore_frame
 
+from . import reproducible
 from .content import ATTENTION_CATEGORIES, ATTENTION_STATUSES
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
@@ -32,7 +33,6 @@ TOP = Inches(1.4)  # below the slide title
 DARK = RGBColor(0x00, 0x3F, 0x6B)
 GREY = RGBColor(0x55, 0x55, 0x55)
 ORANGE_RED = RGBColor(0xD5, 0x5E, 0x00)
-FIXED_DATE = dt.datetime(2023, 12, 14)  # core properties: no build time, so re-runs are equal
 KEY_TARGETS = (
     "social_rent_share_floor",
     "social_rent_share_ambition",
@@ -630,8 +630,12 @@ def build_deck(build: Path, meta: dict, p) -> Path:
     props = deck.prs.core_properties
     props.title = labels.t("report.title", p.lang, year=p.year)
     props.author = props.last_modified_by = "afspraken-analysis"
-    props.created = props.modified = FIXED_DATE
+    # the data date, not the clock, in the core properties, the zip and the chart workbooks
+    when = reproducible.epoch(meta["data_date"])
+    props.created = props.modified = when
     props.revision = 1
     target = build / "slides.pptx"
-    deck.prs.save(target)
+    blob = io.BytesIO()
+    deck.prs.save(blob)
+    target.write_bytes(reproducible.stable_zip(blob.getvalue(), when))
     return target
