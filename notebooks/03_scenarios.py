@@ -115,6 +115,7 @@ blocks.section(labels.t("report.h.what_it_takes", p.lang), "wat-is-nodig") + blo
             "ons_huis_stock": labels.t("report.col.ons_huis_stock", p.lang),
             "social_rent_stock": labels.t("report.col.start_stock", p.lang),
             "share_pct": labels.t("report.col.start_share", p.lang),
+            "target": labels.t("report.col.target_value", p.lang),
         },
         target="target",
         formats={
