@@ -60,7 +60,7 @@ blocks.paragraph(
 )
 
 # %%
-blocks.paragraph(outlook.start_share_text(p, realisations), "lead")
+blocks.paragraph(outlook.start_share_text(p, realisations, short=True), "lead")
 
 # %%
 blocks.table(

@@ -40,9 +40,9 @@ def start_base(p, realisations) -> dict:
     return base_stocks(realisations, cbs_file(p))
 
 
-def start_share_text(p, realisations) -> str:
+def start_share_text(p, realisations, short: bool = False) -> str:
     """The start share in one or two sentences: the range and whether the 25 % floor holds
-    across it, or the measured share with its source."""
+    across it, or the measured share with its source; `short` for the summary page."""
     base = start_base(p, realisations)
     share = start_share(base)
     lang = p.lang
@@ -57,7 +57,7 @@ def start_share_text(p, realisations) -> str:
         )
     return (
         labels.t(
-            "report.start_share.range",
+            "report.start_share.range_short" if short else "report.start_share.range",
             lang,
             year=base["base_year"],
             low=labels.fmt_pct(share["low_pct"], lang),
