@@ -20,7 +20,7 @@
 
 # %%
 from afspraken_analysis import labels, tracking
-from afspraken_analysis.report import blocks, content, params
+from afspraken_analysis.report import blocks, content, outlook, params
 
 # %% tags=["parameters"]
 year: int = 2025  # report year (2024-2030)
@@ -58,6 +58,9 @@ blocks.paragraph(
     + (labels.t("report.summary.no_monitoring", p.lang) if p.monitoring is None else ""),
     "lead",
 )
+
+# %%
+blocks.paragraph(outlook.start_share_text(p, realisations, short=True), "lead")
 
 # %%
 blocks.table(

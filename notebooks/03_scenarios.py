@@ -100,6 +100,39 @@ blocks.section(labels.t("report.h.what_it_takes", p.lang), "wat-is-nodig") + blo
 )
 
 # %%
+(
+    blocks.section(labels.t("report.h.start_share", p.lang), "startaandeel")
+    + blocks.paragraph(outlook.start_share_text(p, realisations))
+    + blocks.table(
+        p,
+        "startaandeel_lezingen",
+        outlook.start_readings_table(p.lang),
+        columns={
+            "reading": labels.t("report.col.reading", p.lang),
+            "rounding": labels.t("report.col.rounding", p.lang),
+            "implied_stock": labels.t("report.col.implied_stock", p.lang),
+            "planned_new_builds": labels.t("report.col.planned_new_builds", p.lang),
+            "ons_huis_stock": labels.t("report.col.ons_huis_stock", p.lang),
+            "social_rent_stock": labels.t("report.col.start_stock", p.lang),
+            "share_pct": labels.t("report.col.start_share", p.lang),
+            "target": labels.t("report.col.target_value", p.lang),
+        },
+        target="target",
+        formats={
+            "implied_stock": "int",
+            "planned_new_builds": "int",
+            "ons_huis_stock": "int",
+            "social_rent_stock": "int",
+            "share_pct": "pct",
+        },
+        title=labels.t("report.t.start_readings", p.lang),
+        source=labels.t("report.source.start_readings", p.lang),
+        caveats=caveats.for_keys("start_share", lang=p.lang),
+        css_class="compact",
+    )
+)
+
+# %%
 blocks.section(labels.t("report.h.baseline", p.lang), "startwaarden") + blocks.table(
     p,
     "startwaarden",

@@ -4,7 +4,7 @@ import afspraken_analysis as aa
 from afspraken_analysis import caveats
 from afspraken_analysis.paths import DOCS_DIR
 
-TOPICS = {"tracking", "scenario", "baseline", "annexes"}
+TOPICS = {"tracking", "scenario", "baseline", "annexes", "start_share"}
 
 
 def test_every_caveat_applies_to_something_that_exists():

@@ -8,14 +8,17 @@ the printed shares are rounded) and an older Ons Huis figure (red). docs/assumpt
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
-from .cbs import fetch_82900, fetch_kwb
+from .cbs import TABLE_82900, fetch_82900, fetch_kwb, latest_vintage, read_82900_export
 from .data import load
 from .errors import UserError
 from .labels import fmt_number, t
 from .paths import CBS_DIR
 
+BASE_YEAR = 2023
 KWB_FILE = CBS_DIR / "kwb-2024-stedendriehoek.csv"
 KWB_SOURCE = "CBS 85984NED Kerncijfers wijken en buurten 2024 (tabel gewijzigd 2025-03-27)"
 ONS_HUIS_STOCK = 5062
@@ -131,32 +134,177 @@ def baseline_stock() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def base_stocks() -> dict:
-    """Base stocks for the scenario engine at the end of 2023 (= 1 January 2024).
+# Which corporations count among "de Apeldoornse woningcorporaties" (line 108) is open for Mooiland,
+# which only starts its admission to Apeldoorn in agreement 1.6 (line 185).
+OPEN_CORPORATION = "Mooiland"
+READINGS = ("with_mooiland", "without_mooiland")
+ROUNDINGS = {"low": "stock_low", "printed": "stock", "high": "stock_high"}
+FLOOR_PCT = 25.0
 
-    Social-rent stock estimate: the implied end-2025 stocks of the four corporations with a share
-    in annex 4, minus their planned 2024-2025 social new builds (annex 2), plus Ons Huis's older
-    figure. Corporation stock is used as a proxy for social-rent stock (an upper bound).
+
+def start_readings() -> pd.DataFrame:
+    """The estimated social-rent stock at the end of 2023 under every reading: with or without
+    Mooiland × the annex-4 share at its low end, as printed, or at its high end (whole percents).
+
+    Per reading: implied end-2025 stocks of the counted corporations (annex 4), minus their planned
+    social new builds 2024-2025 (annex 2), plus Ons Huis's 2018 stock. Corporation stock includes
+    non-social homes, so every reading is an upper bound for the social-rent stock.
     """
     implied = implied_corporation_stock()
     plan = load("new_builds_social")
-    planned = plan[plan["corporation"].isin(implied["corporation"])]["homes"].sum()
-    low = implied["stock_low"].sum() - planned + ONS_HUIS_STOCK
-    high = implied["stock_high"].sum() - planned + ONS_HUIS_STOCK
-    point = implied["stock"].sum() - planned + ONS_HUIS_STOCK
+    dwellings = int(_apeldoorn()["dwellings_2024_01_01"])
+    rows = []
+    for reading in READINGS:
+        counted = implied
+        if reading == "without_mooiland":
+            counted = implied[implied["corporation"] != OPEN_CORPORATION]
+        planned = int(plan[plan["corporation"].isin(counted["corporation"])]["homes"].sum())
+        for rounding, column in ROUNDINGS.items():
+            stock = int(counted[column].sum()) - planned + ONS_HUIS_STOCK
+            rows.append(
+                {
+                    "reading": reading,
+                    "rounding": rounding,
+                    "corporations": ", ".join([*counted["corporation"], "Ons Huis"]),
+                    "implied_stock": int(counted[column].sum()),
+                    "planned_new_builds": planned,
+                    "ons_huis_stock": ONS_HUIS_STOCK,
+                    "social_rent_stock": stock,
+                    "dwellings_total": dwellings,
+                    "share_pct": stock / dwellings * 100,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _estimate() -> dict:
+    readings = start_readings()
+    central = readings.set_index(["reading", "rounding"]).loc[("with_mooiland", "printed")]
+    low = readings.loc[readings["social_rent_stock"].idxmin()]
+    high = readings.loc[readings["social_rent_stock"].idxmax()]
     return {
-        "base_year": 2023,
-        "dwellings_total": int(_apeldoorn()["dwellings_2024_01_01"]),
-        "social_rent_stock": int(point),
-        "social_rent_stock_low": int(low),
-        "social_rent_stock_high": int(high),
+        "social_rent_stock": int(central["social_rent_stock"]),
+        "social_rent_stock_low": int(low["social_rent_stock"]),
+        "social_rent_stock_high": int(high["social_rent_stock"]),
+        "low_reading": f"{low['reading']}, {low['rounding']}",
+        "high_reading": f"{high['reading']}, {high['rounding']}",
+        "measured": False,
+        "quality": "red",
         "source": (
             f"dwellings_total: {KWB_SOURCE} (1 January 2024, green). social_rent_stock: estimate "
-            f"(red): corporation stock implied by annex 4 for end 2025 ({', '.join(implied['corporation'])}) "
-            f"minus their {int(planned)} planned social new builds 2024-2025 (annex 2), plus Ons Huis "
-            f"{ONS_HUIS_STOCK} (2018); corporation stock is a proxy for social-rent stock."
+            f"(red), a range over the readings: corporation stock implied by annex 4 for end 2025 "
+            f"with or without {OPEN_CORPORATION} (lines 108, 185) and with the printed whole "
+            f"percents at either end (low: {low['reading']}, {low['rounding']}; high: "
+            f"{high['reading']}, {high['rounding']}), minus the planned social new builds 2024-2025 "
+            f"(annex 2), plus Ons Huis {ONS_HUIS_STOCK} (2018); corporation stock is an upper "
+            "bound for social-rent stock."
         ),
     }
+
+
+def base_stocks(realisations: pd.DataFrame | None = None, cbs_file=None) -> dict:
+    """Base stocks for the scenario engine at the end of 2023 (= 1 January 2024).
+
+    Measured figures step in where given: `realisations` rows for 2023 (social_rent_stock of every
+    corporation, dwellings_total), else `cbs_file` (CBS 82900NED, corporation-owned homes on
+    1 January 2024); otherwise the social-rent stock is the estimate of start_readings(), a range
+    whose central value counts all five corporations at the printed percents.
+    """
+    base = {
+        "base_year": BASE_YEAR,
+        "dwellings_total": int(_apeldoorn()["dwellings_2024_01_01"]),
+        "dwellings_source": f"{KWB_SOURCE}, GM0200",
+    }
+    measured = measured_start(realisations, cbs_file)
+    if measured is None:
+        return {**base, **_estimate()}
+    if measured.get("dwellings_total") is not None:
+        base["dwellings_total"] = measured["dwellings_total"]
+        base["dwellings_source"] = measured["dwellings_source"]
+    stock_source = measured["source"]
+    return {
+        **base,
+        "social_rent_stock": measured["social_rent_stock"],
+        "measured": True,
+        "quality": measured["quality"],
+        "source": f"dwellings_total: {base['dwellings_source']}. social_rent_stock: {stock_source}",
+    }
+
+
+def measured_start(realisations: pd.DataFrame | None, cbs_file=None) -> dict | None:
+    """Measured start figures (end of 2023) from monitoring rows or a CBS 82900NED file, or None.
+
+    Monitoring rows count only with a social_rent_stock for every corporation (a missing one is
+    not zero); a dwellings_total row for 2023 replaces the CBS count."""
+    out = {}
+    rows = _rows_2023(realisations)
+    total = rows[rows["indicator"] == "dwellings_total"] if rows is not None else None
+    if total is not None and not total.empty:
+        out["dwellings_total"] = int(total["value"].sum())
+        out["dwellings_source"] = f"monitoring input, end of {BASE_YEAR} ({_sources(total)})"
+    stock = rows[rows["indicator"] == "social_rent_stock"] if rows is not None else None
+    if stock is not None and not stock.empty:
+        corporations = list(load("parties").query("kind == 'corporation'")["party"])
+        missing = [c for c in corporations if c not in set(stock["party"].astype(str))]
+        if missing:
+            raise UserError(
+                f"realisations: social_rent_stock for {BASE_YEAR} (the start stock) is given for "
+                f"some corporations but not for {', '.join(missing)}; a missing corporation is not "
+                f"zero: add its row for {BASE_YEAR} or remove the {BASE_YEAR} rows"
+            )
+        out["social_rent_stock"] = int(stock["value"].sum())
+        out["quality"] = "green"
+        out["source"] = (
+            f"measured (green): social-rent stock of the corporations at the end of {BASE_YEAR}, "
+            f"monitoring input ({_sources(stock)})"
+        )
+    elif cbs_file is not None:
+        out.update(_from_cbs(Path(cbs_file)))
+    return out or None
+
+
+def _rows_2023(realisations: pd.DataFrame | None) -> pd.DataFrame | None:
+    if realisations is None or realisations.empty:
+        return None
+    rows = realisations[realisations["year"] == BASE_YEAR].dropna(subset=["value"])
+    return rows if not rows.empty else None
+
+
+def _sources(rows: pd.DataFrame) -> str:
+    sources = rows["source"].dropna().astype(str).unique() if "source" in rows else []
+    return "; ".join(sources) or "no source given"
+
+
+def _from_cbs(path: Path) -> dict:
+    """Corporation-owned homes in Apeldoorn on 1 January 2024 from a CBS 82900NED file."""
+    df = latest_vintage(read_82900_export(path))
+    region = df["region"].astype(str).str.strip()
+    row = df[region.isin(["Apeldoorn", "GM0200"]) & (df["year"] == BASE_YEAR + 1)]
+    if len(row) != 1:
+        raise UserError(
+            f"{path.name}: no row for Apeldoorn (GM0200) in {BASE_YEAR + 1} (Perioden: the stock on "
+            f"1 January {BASE_YEAR + 1} is the start stock at the end of {BASE_YEAR}); export "
+            "82900NED for Apeldoorn with that period"
+        )
+    return {
+        "social_rent_stock": int(row.iloc[0]["rented_corporation"]),
+        "quality": "amber",
+        "source": (
+            f"measured (amber): CBS {TABLE_82900} 'eigendom woningcorporatie' for Apeldoorn on "
+            f"1 January {BASE_YEAR + 1} ({path.name}); counts every corporation-owned home, also "
+            "those above the social-rent limit: an upper bound for social-rent stock"
+        ),
+    }
+
+
+def start_share(base: dict) -> dict:
+    """The start share (%) with its range, and whether the 25 % floor holds across it."""
+    d = base["dwellings_total"]
+    share = base["social_rent_stock"] / d * 100
+    low = base.get("social_rent_stock_low", base["social_rent_stock"]) / d * 100
+    high = base.get("social_rent_stock_high", base["social_rent_stock"]) / d * 100
+    floor = "holds" if low >= FLOOR_PCT else "fails" if high < FLOOR_PCT else "depends"
+    return {"share_pct": share, "low_pct": low, "high_pct": high, "floor": floor}
 
 
 def _cmd_show(args) -> int:

@@ -81,6 +81,61 @@ def read_82900(path: Path) -> pd.DataFrame:
     return check_82900(pd.read_csv(path, dtype=str, keep_default_na=False), Path(path).name)
 
 
+# StatLine's CSV export names its columns by their Dutch titles (with "(aantal)" and the group
+# before a slash); matched on lowercase parts, in this order (the first match wins)
+EXPORT_82900 = (
+    ("region", ("regio",)),
+    ("year", ("perioden",)),
+    ("total", ("totale woningvoorraad",)),
+    ("owner_occupied", ("koopwoningen",)),
+    ("rented_corporation", ("woningcorporatie",)),
+    ("rented_other", ("overige verhuurders",)),
+    ("rented_total", ("huurwoningen",)),
+    ("ownership_unknown", ("onbekend",)),
+)
+
+
+def read_82900_export(path: Path) -> pd.DataFrame:
+    """A 82900NED file: the project's columns (as the sample and `afspraken baseline refresh`
+    write them) or StatLine's CSV export (';'-separated, Dutch column titles, title lines above
+    the header, '2024*' for provisional years). Only the status 'Totaal' rows are kept."""
+    path = Path(path)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    if lines and set(COLUMNS_82900[:-1]) <= set(lines[0].split(",")):
+        return read_82900(path)
+    start = next((i for i, line in enumerate(lines) if "perioden" in line.lower()), None)
+    if start is None:
+        raise UserError(
+            f"{path.name}: no header with 'Perioden' found; expected a StatLine CSV export of "
+            f"{TABLE_82900} or the columns {', '.join(COLUMNS_82900)}"
+        )
+    sep = ";" if lines[start].count(";") >= lines[start].count(",") else ","
+    raw = pd.read_csv(
+        path, sep=sep, skiprows=start, dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
+    raw = raw[[c for c in raw.columns if not c.startswith("Unnamed")]]
+    status = [c for c in raw.columns if "bewoning" in c.lower()]
+    if status:
+        raw = raw[raw[status[0]].str.strip().str.lower() == "totaal"]
+    columns = {}
+    for name, parts in EXPORT_82900:
+        found = [
+            c
+            for c in raw.columns
+            if c not in columns and c not in status and all(p in c.lower() for p in parts)
+        ]
+        if not found:
+            raise UserError(
+                f"{path.name}: no column for {name} (a title with {' '.join(parts)!r}); columns "
+                f"found: {', '.join(raw.columns)}"
+            )
+        columns[found[0]] = name
+    df = raw[list(columns)].rename(columns=columns).reset_index(drop=True)
+    df["year"] = df["year"].str.extract(r"(\d{4})", expand=False).fillna(df["year"])
+    df["vintage"] = "newer"
+    return check_82900(df[COLUMNS_82900], path.name)
+
+
 def latest_vintage(df: pd.DataFrame) -> pd.DataFrame:
     """One row per region and year: the newer release where CBS revised a figure."""
     order = df["vintage"].map({"newer": 0, "older": 1}).fillna(2)

@@ -3,10 +3,13 @@ scenario compared, what a 30 % share takes, the baseline and a scenario's assump
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from afspraken_analysis import caveats, labels, scenarios
-from afspraken_analysis.baseline import base_stocks, baseline_stock
+from afspraken_analysis.baseline import base_stocks, baseline_stock, start_readings, start_share
+from afspraken_analysis.errors import UserError
 from afspraken_analysis.tracking import social_rent_share
 
 BASELINE_SERVES = {
@@ -14,6 +17,73 @@ BASELINE_SERVES = {
     "inhabitants": "inhabitants",
     "corporation_stock": "scenario",
 }
+
+
+CBS_PATTERN = "82900NED*.csv"
+
+
+def cbs_file(p) -> Path | None:
+    """A CBS 82900NED export in the monitoring directory (the start stock), if there is one."""
+    if p.monitoring is None or not Path(p.monitoring).is_dir():
+        return None
+    found = sorted(Path(p.monitoring).glob(CBS_PATTERN))
+    if len(found) > 1:
+        raise UserError(
+            f"{p.monitoring}: {len(found)} files match {CBS_PATTERN} "
+            f"({', '.join(f.name for f in found)}); keep one"
+        )
+    return found[0] if found else None
+
+
+def start_base(p, realisations) -> dict:
+    """The base stocks the whole chapter uses: measured where given, else the estimated range."""
+    return base_stocks(realisations, cbs_file(p))
+
+
+def start_share_text(p, realisations, short: bool = False) -> str:
+    """The start share in one or two sentences: the range and whether the 25 % floor holds
+    across it, or the measured share with its source; `short` for the summary page."""
+    base = start_base(p, realisations)
+    share = start_share(base)
+    lang = p.lang
+    if base["measured"]:
+        return labels.t(
+            f"report.start_share.measured_{base['quality']}",
+            lang,
+            year=base["base_year"],
+            share=labels.fmt_pct(share["share_pct"], lang),
+            stock=labels.fmt_number(base["social_rent_stock"], lang),
+            dwellings=labels.fmt_number(base["dwellings_total"], lang),
+        )
+    return (
+        labels.t(
+            "report.start_share.range_short" if short else "report.start_share.range",
+            lang,
+            year=base["base_year"],
+            low=labels.fmt_pct(share["low_pct"], lang),
+            high=labels.fmt_pct(share["high_pct"], lang),
+        )
+        + " "
+        + labels.t(f"report.start_share.floor_{share['floor']}", lang)
+    )
+
+
+def start_readings_table(lang: str) -> pd.DataFrame:
+    """The estimated start stock and share under every reading (which corporations count ×
+    the rounding of annex 4's percentages)."""
+    df = start_readings()
+    return pd.DataFrame(
+        {
+            "reading": [labels.t(f"report.reading.{r}", lang) for r in df["reading"]],
+            "rounding": [labels.t(f"report.rounding.{r}", lang) for r in df["rounding"]],
+            "implied_stock": df["implied_stock"],
+            "planned_new_builds": df["planned_new_builds"],
+            "ons_huis_stock": df["ons_huis_stock"],
+            "social_rent_stock": df["social_rent_stock"],
+            "share_pct": df["share_pct"],
+            "target": labels.t("report.share_target", lang),
+        }
+    )
 
 
 def scenario_for(p, name: str | None = None):
@@ -26,7 +96,9 @@ def scenario_for(p, name: str | None = None):
 def share_trajectory(p, realisations, runs: int = 2000, seed: int = 20231214):
     """Realised social-rent share per year, the baseline estimate and the scenario fan."""
     realised = social_rent_share(realisations)[["year", "share_pct"]].astype({"year": "int64"})
-    model = scenarios.resolve(scenario_for(p), realisations=realisations)
+    model = scenarios.resolve(
+        scenario_for(p), realisations=realisations, base=start_base(p, realisations)
+    )
     projection = scenarios.project(model)
     fan = scenarios.monte_carlo(model, runs=runs, seed=seed)
     out = pd.DataFrame({"year": projection["year"].astype("int64")})
@@ -46,8 +118,9 @@ def scenario_comparison(p, realisations, runs: int = 2000, seed: int = 20231214)
     """Every scenario's share at the horizon: deterministic, P10/P50/P90 and chances of 25/30 %."""
     rows = []
     catalogue = scenarios.list_scenarios().set_index("name")["description"]
+    base = start_base(p, realisations)
     for name in scenarios.scenario_names():
-        model = scenarios.resolve(scenario_for(p, name), realisations=realisations)
+        model = scenarios.resolve(scenario_for(p, name), realisations=realisations, base=base)
         projection = scenarios.project(model)
         fan = scenarios.monte_carlo(model, runs=runs, seed=seed)
         end, mc = projection.iloc[-1], fan.iloc[-1]
@@ -73,8 +146,9 @@ def scenario_comparison(p, realisations, runs: int = 2000, seed: int = 20231214)
 def scenario_lines(p, realisations) -> pd.DataFrame:
     """Deterministic share per year for every scenario (long format), for the comparison chart."""
     frames = []
+    base = start_base(p, realisations)
     for name in scenarios.scenario_names():
-        projection = scenarios.project(scenario_for(p, name), realisations=realisations)
+        projection = scenarios.project(scenario_for(p, name), realisations=realisations, base=base)
         frames.append(
             pd.DataFrame(
                 {
@@ -109,17 +183,24 @@ def what_it_takes(
     p, realisations, target_share_pct: float = 30.0, by_year: int = 2030
 ) -> list[str]:
     """What a target share takes: constant from the first scenario year, and from the year after
-    the report year (the years before as in the scenario)."""
+    the report year (the years before as in the scenario); with an estimated start stock, the
+    spread of the first answer across the readings' range."""
     chosen = scenario_for(p)
-    texts = [
-        solution_text(
-            scenarios.solve(chosen, target_share_pct, by_year, realisations=realisations), p.lang
-        )
-    ]
+    base = start_base(p, realisations)
+    first = scenarios.solve(chosen, target_share_pct, by_year, realisations=realisations, base=base)
+    texts = [solution_text(first, p.lang)]
+    spread = _spread_text(p, chosen, base, realisations, target_share_pct, by_year)
+    if first.feasible and spread:
+        texts.append(spread)
     later = p.year + 1
     if later < by_year:
         solution = scenarios.solve(
-            chosen, target_share_pct, by_year, from_year=later, realisations=realisations
+            chosen,
+            target_share_pct,
+            by_year,
+            from_year=later,
+            realisations=realisations,
+            base=base,
         )
         if solution.feasible:
             texts.append(
@@ -135,6 +216,35 @@ def what_it_takes(
                 )
             )
     return texts
+
+
+def spread_across_readings(chosen, base, realisations, target_share_pct, by_year):
+    """The answers (homes a year) for the low and the high end of the start stock's range, or
+    None when the start stock is measured (no range)."""
+    if "social_rent_stock_low" not in base:
+        return None
+    answers = {}
+    for end in ("low", "high"):
+        at_end = {**base, "social_rent_stock": base[f"social_rent_stock_{end}"]}
+        answers[end] = scenarios.solve(
+            chosen, target_share_pct, by_year, realisations=realisations, base=at_end
+        )
+    return answers
+
+
+def _spread_text(p, chosen, base, realisations, target_share_pct, by_year) -> str | None:
+    answers = spread_across_readings(chosen, base, realisations, target_share_pct, by_year)
+    if answers is None or not all(a.feasible for a in answers.values()):
+        return None
+    share = start_share(base)
+    return labels.t(
+        "report.solution.spread",
+        p.lang,
+        low=labels.fmt_pct(share["low_pct"], p.lang),
+        high=labels.fmt_pct(share["high_pct"], p.lang),
+        homes_low=labels.fmt_number(answers["low"].additions_social_per_year, p.lang),
+        homes_high=labels.fmt_number(answers["high"].additions_social_per_year, p.lang),
+    )
 
 
 def baseline_table(lang: str) -> pd.DataFrame:
@@ -177,20 +287,20 @@ def _flow_text(values, first_year: int, lang: str) -> str:
 def scenario_assumptions(p, realisations) -> list[str]:
     """The numbers behind a scenario, in words from the translation table, plus its caveats."""
     chosen = scenario_for(p)
-    model = scenarios.resolve(chosen, realisations=realisations)
-    base = base_stocks()
+    base = start_base(p, realisations)
+    model = scenarios.resolve(chosen, realisations=realisations, base=base)
     first = model.base_year + 1
     lang = p.lang
     f = model.flows
     lines = [
         labels.t(
-            "report.assume.base",
+            "report.assume.base" if not base["measured"] else "report.assume.base_measured",
             lang,
             year=model.base_year,
             dwellings=labels.fmt_number(model.dwellings_total, lang),
             social=labels.fmt_number(model.social_rent_stock, lang),
-            low=labels.fmt_number(base["social_rent_stock_low"], lang),
-            high=labels.fmt_number(base["social_rent_stock_high"], lang),
+            low=labels.fmt_number(base.get("social_rent_stock_low"), lang),
+            high=labels.fmt_number(base.get("social_rent_stock_high"), lang),
         ),
         labels.t(
             "report.assume.social",

@@ -50,7 +50,8 @@ class _Context:
     def base_stocks(self) -> Mapping[str, Any]:
         if self.base is not None:
             return self.base
-        return base_stocks()
+        # measured start figures (monitoring rows for the base year) replace the estimate
+        return base_stocks(self.realisations)
 
 
 def _realisations(ctx: _Context) -> pd.DataFrame | None:
@@ -413,19 +414,26 @@ def _resolve_uncertainty(
     """Numeric distributions: 'baseline' becomes the baseline's interval for the social-rent
     stock (or is dropped, with a note); notes are appended to `notes`."""
     uncertainty = {}
-    for key, spec in s.uncertainty.items():
+    specs = dict(s.uncertainty)
+    if "social_rent_stock" not in specs and s.parameters.get("social_rent_stock") is None:
+        # the estimated start stock is a range: the fan draws from it unless told otherwise
+        specs["social_rent_stock"] = {"distribution": "baseline"}
+    for key, spec in specs.items():
         spec = dict(spec)
         if spec["distribution"] == "baseline":
             if s.parameters.get("social_rent_stock") is not None or base is None:
+                if key not in s.uncertainty:
+                    continue
                 notes.append(
                     "uncertainty, social_rent_stock: the stock is given explicitly, so the baseline "
                     "interval is not used (fixed)"
                 )
                 continue
             if "social_rent_stock_low" not in base or "social_rent_stock_high" not in base:
-                notes.append(
-                    "uncertainty, social_rent_stock: the baseline gives no interval (fixed)"
-                )
+                if key in s.uncertainty:
+                    notes.append(
+                        "uncertainty, social_rent_stock: the baseline gives no interval (fixed)"
+                    )
                 continue
             spec = {
                 "distribution": "uniform",

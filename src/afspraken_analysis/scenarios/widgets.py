@@ -20,7 +20,7 @@ from .config import (
     _apply_overrides,
     scenario,
 )
-from .model import Model, _solve_model
+from .model import Model
 from .projection import project
 from .resolve import resolve
 
@@ -107,6 +107,13 @@ def interactive(
     return widgets.VBox([widgets.VBox(list(controls.values())), summary, chart])
 
 
+SLIDER_KEYS = (
+    *FLOW_KEYS,
+    "delivery_rate",
+    "horizon_year",
+)
+
+
 def _controls(model: Model, lang: str) -> dict[str, Any]:
     """One slider per main flow (starting at its last planned value), the delivery rate and the
     horizon."""
@@ -164,26 +171,25 @@ def _update(s: Scenario, values, summary, chart, lang, realisations, tables, bas
     """Re-run the scenario with the slider values; show the share, what 30 % takes, the chart."""
     import matplotlib.pyplot as plt
 
-    overrides = {
-        key: _with_then(s.parameters[key], value) if key in FLOW_KEYS else value
-        for key, value in values.items()
-    }
+    problem = _slider_problem(values, lang)
+    if problem is not None:
+        summary.value = f"<b>{problem}</b>"
+        return
     try:
-        changed = _apply_overrides(s, overrides)
-        m = resolve(changed, realisations=realisations, tables=tables, base=base)
-        proj = project(m)
-        sol = _solve_model(m, 30.0, m.horizon_year)
+        m, proj, answer = slider_answer(s, values, realisations, tables, base)
     except UserError as exc:
-        summary.value = f"<b>{exc}</b>"
+        summary.value = f"<b>{_problem_text(str(exc), lang)}</b>"
         return
     end = proj.iloc[-1]
-    needed = fmt_number(sol.additions_social_per_year, lang) if sol.feasible else "–"
-    summary.value = t(
-        "scenario.summary",
-        lang,
-        year=int(end["year"]),
-        share=fmt_pct(end["social_rent_share_pct"], lang),
-        needed=needed,
+    summary.value = (
+        t(
+            "scenario.summary",
+            lang,
+            year=int(end["year"]),
+            share=fmt_pct(end["social_rent_share_pct"], lang),
+        )
+        + " "
+        + _answer_text(answer, m.horizon_year, lang)
     )
     chart.clear_output(wait=True)
     with chart:
@@ -191,3 +197,100 @@ def _update(s: Scenario, values, summary, chart, lang, realisations, tables, bas
         plot_share(proj, lang=lang, ax=ax)
         plt.show()
         plt.close(fig)
+
+
+def _overrides(s: Scenario, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        key: _with_then(s.parameters[key], value) if key in FLOW_KEYS else value
+        for key, value in values.items()
+    }
+
+
+def _run(s: Scenario, values, ctx) -> tuple[Model, pd.DataFrame]:
+    m = resolve(_apply_overrides(s, _overrides(s, values)), **ctx)
+    return m, project(m)
+
+
+def slider_answer(s: Scenario, values, realisations=None, tables=None, base=None, share=30.0):
+    """(model, projection, answer) for exactly what the sliders set. The answer is the value of
+    the social-additions slider that brings the share to `share` % in the horizon year, every other
+    slider as it stands: {"needed", "total", "start"}, with "total" the value the total-additions
+    slider must move to when it is too low for the social homes (the other homes stay), else None.
+    The answer is None when the slider sets no projection year (the plan covers them all).
+
+    Stocks at the horizon are linear in the slider value, so two runs give the exact answer."""
+    ctx = {"realisations": realisations, "tables": tables, "base": base}
+    m, proj = _run(s, values, ctx)
+    start = _first_slider_year(s, values, m, ctx)
+    if start is None:
+        return m, proj, None
+    social, total = values["additions_social_per_year"], values["additions_total_per_year"]
+    needed = _linear_solve(s, values, ctx, share, lambda x: total)
+    raised = None
+    if needed > total:
+        needed = _linear_solve(s, values, ctx, share, lambda x: total - social + x)
+        raised = total - social + needed
+    return m, proj, {"needed": needed, "total": raised, "start": start}
+
+
+def _linear_solve(s: Scenario, values, ctx, share: float, total_for) -> float:
+    """The social slider value x with share(x) = `share` in the horizon year, the total slider at
+    total_for(x): dwellings and social stock are linear in x, so x = 0 and x = 1 fix them."""
+    ends = []
+    for x in (0.0, 1.0):
+        probe = {**values, "additions_social_per_year": x, "additions_total_per_year": total_for(x)}
+        end = _run(s, probe, ctx)[1].iloc[-1]
+        ends.append((float(end["dwellings_total"]), float(end["social_rent_stock"])))
+    (d0, s0), (d1, s1) = ends
+    p = share / 100
+    slope = (s1 - s0) - p * (d1 - d0)
+    return (p * d0 - s0) / slope
+
+
+def _first_slider_year(s, values, m: Model, ctx) -> int | None:
+    """The first year the social-additions slider sets (after the plan): where a nudged slider
+    changes the resolved flow."""
+    nudged = {**values, "additions_social_per_year": values["additions_social_per_year"] + 1}
+    other = resolve(_apply_overrides(s, _overrides(s, nudged)), **ctx)
+    changed = other.flows["additions_social_per_year"] != m.flows["additions_social_per_year"]
+    if not changed.any():
+        return None
+    return int(m.years[1:][changed.argmax()])
+
+
+def _answer_text(answer, horizon: int, lang: str) -> str:
+    slider = t("scenario.slider.additions_social_per_year", lang)
+    total = t("scenario.slider.additions_total_per_year", lang)
+    if answer is None:
+        return t("scenario.summary.no_years", lang, slider=slider, year=horizon)
+    fields = {"slider": slider, "total": total, "year": horizon, "start": answer["start"]}
+    if answer["needed"] < 0:
+        return t("scenario.summary.reached", lang, **fields)
+    fields["needed"] = fmt_number(answer["needed"], lang, 1)
+    if answer["total"] is not None:
+        fields["raised"] = fmt_number(answer["total"], lang, 1)
+        return t("scenario.summary.needed_both", lang, **fields)
+    return t("scenario.summary.needed", lang, **fields)
+
+
+def _slider_problem(values: Mapping[str, Any], lang: str) -> str | None:
+    """The slider combinations the model refuses, in the report's language and labels."""
+    for part, whole in (
+        ("additions_social_per_year", "additions_total_per_year"),
+        ("demolitions_social_per_year", "demolitions_total_per_year"),
+    ):
+        if values[part] > values[whole]:
+            return t(
+                "scenario.problem.part_above_whole",
+                lang,
+                part=t(f"scenario.slider.{part}", lang),
+                whole=t(f"scenario.slider.{whole}", lang),
+            )
+    return None
+
+
+def _problem_text(message: str, lang: str) -> str:
+    """Any other refusal: the internal parameter names replaced by the sliders' labels."""
+    for key in sorted(SLIDER_KEYS, key=len, reverse=True):
+        message = message.replace(key, "'" + t(f"scenario.slider.{key}", lang) + "'")
+    return t("scenario.problem.other", lang, message=message)
