@@ -64,7 +64,7 @@ def start_share_text(p, realisations, short: bool = False) -> str:
             high=labels.fmt_pct(share["high_pct"], lang),
         )
         + " "
-        + labels.t(f"report.start_share.floor_{share['floor']}", lang)
+        + labels.t(f"report.start_share.floor_{share['floor']}{'_short' if short else ''}", lang)
     )
 
 
