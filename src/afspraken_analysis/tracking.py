@@ -360,7 +360,19 @@ def annex_progress(realisations: pd.DataFrame | None, year: int) -> pd.DataFrame
         in_plan = rows["party"].notna() & rows["year"].isin(plan_years)
         realised = rows[in_plan].groupby(["party", "year"])["value"].sum().rename("realised")
         realised.index.names = ["corporation", "year"]
-        df = planned.to_frame().join(realised.astype("Float64"), how="outer").reset_index()
+        # every corporation gets a row for every annex year: a year the annex gives no homes
+        # for means none planned (0), not a missing plan figure
+        grid = pd.MultiIndex.from_product(
+            [
+                sorted(
+                    set(planned.index.get_level_values(0)) | set(realised.index.get_level_values(0))
+                ),
+                [y for y in plan_years if y <= year],
+            ],
+            names=["corporation", "year"],
+        )
+        df = planned.to_frame().join(realised.astype("Float64"), how="outer")
+        df = df.reindex(df.index.union(grid)).reset_index()
         df = df[df["year"] <= year]
         df.insert(0, "indicator", indicator)
         df.insert(0, "annex", annex)
