@@ -296,3 +296,22 @@ def content_red():
     from afspraken_analysis.report.slides import _rgb
 
     return _rgb(style.BELOW_FLOOR_COLOUR, 0.45)
+
+
+# ------------------------------------ 3. the template asks for the agreement period's earlier years
+
+
+@pytest.mark.parametrize("table", ["realisations", "agreement_status"])
+def test_the_template_can_offer_the_earlier_years_of_the_agreement_period(table):
+    from afspraken_analysis.monitoring import templates
+
+    alone = templates.template_rows(table, 2025)
+    both = templates.template_rows(table, 2025, earlier=True)
+    assert {r["year"] for r in alone} == {2025}
+    assert {r["year"] for r in both} == {2024, 2025}
+    # 2024 gets its own plan rows (annex 2 projects of 2024), not a copy of 2025's
+    assert [r for r in both if r["year"] == 2024] == templates.template_rows(table, 2024)
+    assert [r for r in both if r["year"] == 2025] == alone
+    assert templates.template_rows(table, 2024, earlier=True) == templates.template_rows(
+        table, 2024
+    )
