@@ -315,3 +315,10 @@ def test_the_template_can_offer_the_earlier_years_of_the_agreement_period(table)
     assert templates.template_rows(table, 2024, earlier=True) == templates.template_rows(
         table, 2024
     )
+
+
+def test_missing_years_read_as_a_span_where_they_run_on():
+    assert content.year_span(["2022", "2023", "2024", "2025"]) == "2022-2025"
+    assert content.year_span(["2022", "2024"]) == "2022, 2024"
+    row = summary_row(label_b_2025_only(), "short_stay_homes")  # nothing from Ons Huis
+    assert row["reason"] == "ontbreekt: Ons Huis 2024-2025"

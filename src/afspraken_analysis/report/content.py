@@ -295,14 +295,19 @@ def _missing_items(rows: pd.DataFrame) -> list[str]:
         else:
             pairs += [(row.party if pd.notna(row.party) else "", y) for y in years]
     if len(rows) > 1 and len(set(years_by_row)) == 1 and rows["party"].notna().all():
-        return list(years_by_row[0])  # every corporation misses the same years
+        return [year_span(years_by_row[0])] if years_by_row[0] else []  # all miss the same
     by_party: dict[str, list[str]] = {}
     for party, year in pairs:
         by_party.setdefault(party, []).append(year)
-    return [
-        f"{party} {', '.join(dict.fromkeys(ys))}".strip() if party else ", ".join(dict.fromkeys(ys))
-        for party, ys in by_party.items()
-    ]
+    return [f"{party} {year_span(ys)}".strip() for party, ys in by_party.items()]
+
+
+def year_span(years) -> str:
+    """Years as short as they read: '2022-2025' for a run, '2022, 2024' otherwise."""
+    numbers = sorted({int(y) for y in years})
+    if len(numbers) > 1 and numbers[-1] - numbers[0] == len(numbers) - 1:
+        return f"{numbers[0]}-{numbers[-1]}"
+    return ", ".join(map(str, numbers))
 
 
 def reason_text(rows: pd.DataFrame, lang: str) -> str:
