@@ -42,8 +42,10 @@ CATEGORY_COLOURS = {
     "acceleration_needed": OKABE_ITO["orange"],
     "limited_progress": OKABE_ITO["vermillion"],
     "deterioration": OKABE_ITO["reddish_purple"],
+    "not_computable": "#A6A6A6",  # a mid grey: unlike no_data, the figures are there
     "no_data": LIGHT_GREY,
 }
+BELOW_FLOOR_COLOUR = "#C00000"  # a goal below a floor that binds, whatever its category
 SCENARIO_COLOUR = OKABE_ITO["blue"]
 ACTUAL_COLOUR = OKABE_ITO["black"]
 

@@ -6,6 +6,8 @@ Canada / Open SDG thresholds and this project's documented departures).
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from . import baseline
@@ -29,6 +31,14 @@ DEFAULT_WOONDEAL_END_YEAR = 2030  # 'Waar staan we in 2030?'; the document gives
 # indicators where a row without party (the whole municipality) includes builders other than
 # the corporations, so it cannot stand in for the corporations' total
 BUILT_BY_OTHERS_TOO = {"social_new_builds", "mid_rent_new_builds"}
+
+# computed from more than one input indicator: no one party's figure is "the" missing one
+NOT_PER_PARTY = {
+    "social_rent_share_pct",
+    "homes_added",
+    "affordable_share_of_additions_pct",
+    "vsw_share_of_social_new_builds_pct",
+}
 
 # Target indicators computed from input indicators; the rest are input indicators themselves.
 DERIVED = {
@@ -64,6 +74,7 @@ TRACKING_COLUMNS = [
     "override_reason",
     "override_source",
     "missing",
+    "missing_parties",
     "source",
     "note",
 ]
@@ -205,6 +216,26 @@ def _period(target, year: int, woondeal_start_year: int) -> tuple[int | None, in
     return (int(start) if start is not None else None), (int(end) if end is not None else None)
 
 
+def _missing_parties(
+    realisations: pd.DataFrame | None, indicator: str, parties: list[str] | None, missing: str
+) -> str:
+    """Which of several parties lack a figure in each missing year: 'Ons Huis 2025'.
+
+    Empty where a year misses every party (the year itself says it all), for one party or the
+    municipality, and for indicators computed from more than one input indicator.
+    """
+    if not parties or len(parties) < 2 or indicator in NOT_PER_PARTY:
+        return ""
+    rows = _values(realisations, DERIVED.get(indicator, indicator))
+    out = []
+    for year in (int(y) for y in re.findall(r"\d{4}", missing)):
+        given = set(rows.loc[rows["year"] == year, "party"].dropna())
+        absent = [party for party in parties if party not in given]
+        if 0 < len(absent) < len(parties):
+            out += [f"{party} {year}" for party in absent]
+    return "; ".join(out)
+
+
 def goal_tracking(
     year: int,
     realisations: pd.DataFrame | None = None,
@@ -237,6 +268,9 @@ def goal_tracking(
                 else _series(target, realisations, scope_parties)
             )
             judged = _judge(target, series, year, start, end)
+            judged["missing_parties"] = _missing_parties(
+                realisations, target.indicator, scope_parties, judged["missing"]
+            )
             rows.append(
                 {
                     "target_id": target.target_id,
@@ -279,6 +313,7 @@ def goal_tracking(
             "computed_category": "string",
             "override_reason": "string",
             "override_source": "string",
+            "missing_parties": "string",
         }
     )
     df["category"] = pd.Categorical(df["category"], categories=ALL_CATEGORIES)
@@ -365,7 +400,19 @@ def annex_progress(realisations: pd.DataFrame | None, year: int) -> pd.DataFrame
         in_plan = rows["party"].notna() & rows["year"].isin(plan_years)
         realised = rows[in_plan].groupby(["party", "year"])["value"].sum().rename("realised")
         realised.index.names = ["corporation", "year"]
-        df = planned.to_frame().join(realised.astype("Float64"), how="outer").reset_index()
+        # every corporation gets a row for every annex year: a year the annex gives no homes
+        # for means none planned (0), not a missing plan figure
+        grid = pd.MultiIndex.from_product(
+            [
+                sorted(
+                    set(planned.index.get_level_values(0)) | set(realised.index.get_level_values(0))
+                ),
+                [y for y in plan_years if y <= year],
+            ],
+            names=["corporation", "year"],
+        )
+        df = planned.to_frame().join(realised.astype("Float64"), how="outer")
+        df = df.reindex(df.index.union(grid)).reset_index()
         df = df[df["year"] <= year]
         df.insert(0, "indicator", indicator)
         df.insert(0, "annex", annex)

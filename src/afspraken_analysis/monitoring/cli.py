@@ -31,7 +31,10 @@ def _cmd_validate(args) -> int:
 
 def _cmd_template(args) -> int:
     check_output_dir(args.directory, "template")
-    for path in write_templates(Path(args.directory), args.year, force=args.force):
+    paths = write_templates(
+        Path(args.directory), args.year, force=args.force, earlier=args.earlier_years
+    )
+    for path in paths:
         print(path)
     print(
         "Vul de XLSX-bestanden in (of de CSV-bestanden in csv/) en controleer ze met: afspraken validate\n"
@@ -56,4 +59,10 @@ def configure_cli(sub) -> None:
     parser.add_argument("directory", help="output directory")
     parser.add_argument("--year", type=int, required=True, help="the year to report on, e.g. 2025")
     parser.add_argument("--force", action="store_true", help="overwrite existing templates")
+    parser.add_argument(
+        "--earlier-years",
+        action="store_true",
+        help="also rows for the agreement period's earlier years without data yet "
+        "(2024 with --year 2025), to fill in together",
+    )
     parser.set_defaults(func=_cmd_template)

@@ -60,12 +60,21 @@ _NEED_NL = {
 }
 
 
-def template_rows(table: str, year: int) -> list[dict]:
+def earlier_years(year: int) -> list[int]:
+    """The years of the agreement period before `year` (2024 for 2025): a first report needs them."""
+    first, last = tracking.AGREEMENT_PERIOD
+    return [y for y in range(first, min(year, last + 1))]
+
+
+def template_rows(table: str, year: int, earlier: bool = False) -> list[dict]:
     """The pre-filled rows of a template: what to fill in for `year`, value or status empty.
 
-    category_overrides: one row per target, category and justification empty (a row left
-    empty is no override).
+    `earlier`: realisations and statuses also for the earlier years of the agreement period,
+    so that a first-time user fills in 2024 and 2025 together. category_overrides: one row per
+    target, category and justification empty (a row left empty is no override).
     """
+    if earlier and table != "category_overrides":
+        return [r for y in [*earlier_years(year), year] for r in template_rows(table, y)]
     if table == "agreement_status":
         return [{"year": year, "agreement_id": a} for a in _agreement_ids()]
     if table == "category_overrides":
@@ -87,8 +96,10 @@ def template_rows(table: str, year: int) -> list[dict]:
     return rows
 
 
-def write_templates(directory, year: int, force: bool = False) -> list[Path]:
-    """Ready-to-fill templates for `year`: XLSX in `directory`, CSV in `directory`/csv."""
+def write_templates(directory, year: int, force: bool = False, earlier: bool = False) -> list[Path]:
+    """Ready-to-fill templates for `year`: XLSX in `directory`, CSV in `directory`/csv.
+
+    `earlier`: rows for the earlier years of the agreement period too (see template_rows)."""
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise UserError(f"--year {year} is outside {YEAR_MIN}-{YEAR_MAX}")
     directory = Path(directory)
@@ -102,7 +113,7 @@ def write_templates(directory, year: int, force: bool = False) -> list[Path]:
         )
     (directory / "csv").mkdir(parents=True, exist_ok=True)
     for table in TABLE_NAMES:
-        rows = template_rows(table, year)
+        rows = template_rows(table, year, earlier)
         _write_xlsx_template(directory / f"{table}.xlsx", table, rows, year)
         _write_csv_template(directory / "csv" / f"{table}.csv", table, rows)
     return paths

@@ -20,6 +20,7 @@ CATEGORY_ORDER = (
     "deterioration",
     "limited_progress",
     "acceleration_needed",
+    "not_computable",
     "no_data",
     "on_track",
     "achieved",
@@ -186,6 +187,8 @@ def summary_targets(tracking_df: pd.DataFrame, lang: str) -> pd.DataFrame:
         single = len(group) == 1
         by_hand = group["is_override"] & (group["category"].astype(str) == category)
         notes = [int(n) for n in numbers[by_hand[by_hand].index]]
+        reason = reason_text(group[group["category"].astype(str) == category], lang)
+        below = bool(group["below_floor"].fillna(False).astype(bool).any())
         rows.append(
             {
                 "theme_id": int(target["theme_id"]),
@@ -199,9 +202,11 @@ def summary_targets(tracking_df: pd.DataFrame, lang: str) -> pd.DataFrame:
                 else labels.t("report.per_corporation", lang),
                 "category": category,
                 "category_text": labels.t(f"category.{category}", lang),
+                "reason": reason,
+                "below_floor": below,
                 "is_override": bool(notes),
                 "override_numbers": notes,
-                "category_html": category_html(category, notes, lang),
+                "category_html": category_html(category, notes, lang, reason, below),
             }
         )
     return pd.DataFrame(rows).sort_values(["theme_id"], kind="stable", ignore_index=True)
@@ -215,13 +220,116 @@ def override_numbers(tracking_df: pd.DataFrame) -> pd.Series:
     return numbers
 
 
-def category_html(category: str, notes: list[int], lang: str) -> str:
-    """A category chip; when set by hand, followed by the mark and the numbers of its notes."""
-    chip = _cell(category, "category", lang)
-    if not notes:
-        return chip
-    mark = html.escape(labels.t("report.override_mark", lang))
-    return f'{chip} <span class="override-mark">{mark} ({", ".join(map(str, notes))})</span>'
+def category_html(
+    category: str, notes: list[int], lang: str, reason: str = "", below_floor: bool = False
+) -> str:
+    """A category chip; when set by hand, followed by the mark and the numbers of its notes; a
+    red mark when below a floor that binds (whatever the category); the reason in words."""
+    out = _cell(category, "category", lang)
+    if notes:
+        mark = html.escape(labels.t("report.override_mark", lang))
+        out += f' <span class="override-mark">{mark} ({", ".join(map(str, notes))})</span>'
+    if below_floor:
+        out += (
+            f' <span class="below-floor">{html.escape(labels.t("report.below_floor", lang))}</span>'
+        )
+    if reason:
+        out += f' <span class="category-reason">{html.escape(reason)}</span>'
+    return out
+
+
+# tracking's reasons (progress.py, English) → label keys; the named groups fill the label
+REASON_PATTERNS = (
+    (
+        r"R >= [\d.]+ but the deadline \((?P<end>\d{4})\) is reached and the goal is not met",
+        "deadline_passed",
+    ),
+    (r"R >= [\d.]+ but below a floor that binds now", "below_floor_binds"),
+    (
+        r"the first value \((?P<first>\S+) in (?P<year>\d{4})\) equals the goal: no pace is required; moved away from it",
+        "equals_goal_away",
+    ),
+    (
+        r"the first value \((?P<first>\S+) in (?P<year>\d{4})\) equals the goal: no pace is required; no movement",
+        "equals_goal_still",
+    ),
+    (
+        r"the first value \((?P<first>\S+) in (?P<year>\d{4})\) and the latest \((?P<latest>\S+) in (?P<latest_year>\d{4})\) have opposite signs: no growth rate",
+        "opposite_signs",
+    ),
+    (r"an agreed value below 0 \((?P<agreed>\S+)\) gives no ratio", "agreed_below_zero"),
+    (r"a realised value of 0 or below is under the cap", "realised_zero_cap"),
+    (r"an agreed value of 0 gives no ratio", "agreed_zero"),
+    (r"the ratio (?P<numerator>\S+) ÷ (?P<denominator>\S+) is not a number", "ratio_not_a_number"),
+    (r"no pace is required", "no_pace_required"),
+)
+NUMBER_FIELDS = ("first", "latest", "agreed", "numerator", "denominator")
+
+
+def translate_reason(reason: str, lang: str) -> str:
+    """tracking's reason in the report's language; unknown text is shown as it is (a test
+    checks that every reason progress.py gives has a pattern)."""
+    for pattern, key in REASON_PATTERNS:
+        match = re.fullmatch(pattern, reason)
+        if match:
+            fields = {
+                k: _number(v, lang) if k in NUMBER_FIELDS else v
+                for k, v in match.groupdict().items()
+            }
+            return labels.t(f"report.reason.{key}", lang, **fields)
+    return reason
+
+
+def _number(text: str, lang: str) -> str:
+    decimals = len(text.partition(".")[2]) if "e" not in text else 0
+    return labels.fmt_number(float(text), lang, decimals)
+
+
+def _missing_items(rows: pd.DataFrame) -> list[str]:
+    """What is missing: 'Ons Huis 2024, 2025' where a party's figures are missing, else years."""
+    pairs, years_by_row = [], []
+    for row in rows.itertuples(index=False):
+        years = re.findall(r"\d{4}", str(row.missing or ""))
+        years_by_row.append(tuple(years))
+        parties = getattr(row, "missing_parties", "")
+        if isinstance(parties, str) and parties:
+            pairs += [tuple(item.rpartition(" ")[::2]) for item in parties.split("; ")]
+        else:
+            pairs += [(row.party if pd.notna(row.party) else "", y) for y in years]
+    if len(rows) > 1 and len(set(years_by_row)) == 1 and rows["party"].notna().all():
+        return [year_span(years_by_row[0])] if years_by_row[0] else []  # all miss the same
+    by_party: dict[str, list[str]] = {}
+    for party, year in pairs:
+        by_party.setdefault(party, []).append(year)
+    return [f"{party} {year_span(ys)}".strip() for party, ys in by_party.items()]
+
+
+def year_span(years) -> str:
+    """Years as short as they read: '2022-2025' for a run, '2022, 2024' otherwise."""
+    numbers = sorted({int(y) for y in years})
+    if len(numbers) > 1 and numbers[-1] - numbers[0] == len(numbers) - 1:
+        return f"{numbers[0]}-{numbers[-1]}"
+    return ", ".join(map(str, numbers))
+
+
+def reason_text(rows: pd.DataFrame, lang: str) -> str:
+    """Why rows of one category have it, in words: what is missing for 'no data', why no ratio
+    for 'not computable', why not on track despite the pace; empty where the category says it."""
+    if rows.empty:
+        return ""
+    missing = {str(m) for m in rows["missing"].fillna("")}
+    category = str(rows["category"].iloc[0])
+    if category == "no_data" and "a second observation" in missing:
+        return labels.t("report.reason.first_measurement", lang)
+    if category == "no_data" and "deadline" in missing:
+        return labels.t("report.reason.no_deadline", lang)
+    items = _missing_items(rows)
+    if category == "no_data" and items:
+        return labels.t("report.reason.missing", lang, items="; ".join(items))
+    if category == "achieved" and items:
+        return labels.t("report.reason.achieved_without", lang, items="; ".join(items))
+    reasons = dict.fromkeys(translate_reason(r, lang) for r in rows["reason"].fillna("") if r)
+    return "; ".join(reasons)
 
 
 def override_notes(tracking_df: pd.DataFrame, shown: pd.DataFrame, lang: str) -> Html:
@@ -411,6 +519,7 @@ def annex_columns(wide: pd.DataFrame, lang: str) -> dict[str, str]:
 def tracking_table(goals: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Every tracking row with its target and actual in words, for the table of all targets."""
     df = goals.copy()
+    df["reason_text"] = [reason_text(df.loc[[i]], lang) for i in df.index]
     df["target"] = [label_or(f"report.target.{t}", lang, t) for t in df["target_id"]]
     df["party"] = df["party"].fillna(labels.t("report.all", lang))
     df["target_value"] = [target_text(row, lang) for _, row in df.iterrows()]
@@ -423,8 +532,14 @@ def tracking_table(goals: pd.DataFrame, lang: str) -> pd.DataFrame:
         [int(n)] if pd.notna(n) else [] for n in override_numbers(goals).reindex(df.index)
     ]
     df["category_html"] = [
-        category_html(str(c), notes, lang)
-        for c, notes in zip(df["category"], df["override_numbers"], strict=True)
+        category_html(str(c), notes, lang, reason, bool(below) if pd.notna(below) else False)
+        for c, notes, reason, below in zip(
+            df["category"],
+            df["override_numbers"],
+            df["reason_text"],
+            df["below_floor"],
+            strict=True,
+        )
     ]
     df["gap_text"] = [
         "–"

@@ -25,7 +25,7 @@ from afspraken_analysis import labels, style, tracking
 from afspraken_analysis.spreadsheet import restore_frame
 
 from . import reproducible
-from .content import ATTENTION_CATEGORIES, ATTENTION_STATUSES
+from .content import ATTENTION_CATEGORIES, ATTENTION_STATUSES, annex_totals
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
@@ -219,7 +219,7 @@ def _summary_slide(deck: Deck, build: Path, p) -> None:
     slide = deck.slide(deck.t("slides.summary", year=p.year), deck.t("slides.source.summary"))
     if targets is not None:
         counts = targets["category"].value_counts()
-        order = tracking.CATEGORIES
+        order = tracking.ALL_CATEGORIES
         rows = [[deck.t(f"category.{c}"), int(counts.get(c, 0))] for c in order]
         fills = [[_rgb(style.CATEGORY_COLOURS[c], 0.35), None] for c in order]
         deck.text(
@@ -279,11 +279,28 @@ def _summary_slide(deck: Deck, build: Path, p) -> None:
         )
 
 
-def _category_text(deck: Deck, category: str, is_override) -> str:
-    """A category in words; '(handmatig)' when it was set by hand (category_overrides)."""
-    text = deck.t(f"category.{category}")
-    by_hand = is_override is not None and pd.notna(is_override) and bool(is_override)
-    return f"{text} ({deck.t('report.override_mark')})" if by_hand else text
+def _flag(value) -> bool:
+    return value is not None and pd.notna(value) and bool(value)
+
+
+def _category_text(deck: Deck, row) -> str:
+    """A category in words as the PDF's summary shows it: '(handmatig)' when set by hand, the
+    below-floor mark and the reason (the columns of tables/samenvatting_doelen.csv)."""
+    text = deck.t(f"category.{row['category']}")
+    if _flag(row.get("is_override")):
+        text += f" ({deck.t('report.override_mark')})"
+    if _flag(row.get("below_floor")):
+        text += f"; {deck.t('report.below_floor')}"
+    reason = row.get("reason")
+    if isinstance(reason, str) and reason:
+        text += f" – {reason}"
+    return text
+
+
+def _category_fill(row) -> RGBColor:
+    if _flag(row.get("below_floor")):
+        return _rgb(style.BELOW_FLOOR_COLOUR, 0.45)
+    return _rgb(style.CATEGORY_COLOURS[row["category"]], 0.35)
 
 
 def _key_targets_slide(deck: Deck, build: Path, p) -> None:
@@ -302,12 +319,10 @@ def _key_targets_slide(deck: Deck, build: Path, p) -> None:
                 row["target"],
                 row["target_value"],
                 row["actual_text"],
-                _category_text(deck, row["category"], row.get("is_override")),
+                _category_text(deck, row),
             ]
         )
-        fills.append(
-            [None, _rgb("#EAF3FA"), None, _rgb(style.CATEGORY_COLOURS[row["category"]], 0.35)]
-        )
+        fills.append([None, _rgb("#EAF3FA"), None, _category_fill(row)])
     header = [
         deck.t("report.col.target_name"),
         deck.t("report.col.target_value"),
@@ -533,20 +548,33 @@ def _annex_slide(deck: Deck, build: Path, p, annex: int, name: str) -> None:
                 RGBColor(0, 0, 0) if kind == "plan" else _rgb(style.corporation_colour(corporation))
             )
             point.format.line.width = Pt(1.25 if kind == "plan" else 0.5)
-    totals = data.groupby("year")["planned"].sum()
-    notes = [deck.t(f"slides.annex{annex}.target")]
-    notes += [
-        deck.t("slides.plan_total_year", year=int(y), total=_fmt(v, deck.lang))
-        for y, v in totals.items()
-    ]
-    if annex != 4:
-        notes.append(deck.t("slides.plan_total", total=_fmt(totals.sum(), deck.lang)))
-    notes.append(
-        deck.t("slides.realised_none")
-        if not has_actual
-        else deck.t("slides.realised_total", total=_fmt(data["realised"].sum(), deck.lang))
-    )
+    notes = [deck.t(f"slides.annex{annex}.target"), *_annex_notes(deck, build, name, has_actual)]
     deck.text(slide, notes, Inches(9.3), Inches(1.5), Inches(3.6), Inches(4.8), 16)
+
+
+def _annex_notes(deck: Deck, build: Path, name: str, has_actual: bool) -> list[str]:
+    """The plan and realised totals of the PDF's annex table: its total row, computed from
+    tables/<name>.csv by the function that made the PDF's (so the two cannot disagree)."""
+    wide = _read(build, "tables", name)
+    if wide is None:
+        return []
+    total = annex_totals(wide, deck.lang)
+    years = [c[8:] for c in wide.columns if c.startswith("planned_") and c[-4:].isdigit()]
+    notes = [
+        deck.t("slides.plan_total_year", year=y, total=_fmt(total[f"planned_{y}"], deck.lang))
+        for y in years
+        if f"planned_{y}" in total
+    ]
+    if name != "zonnepanelen":  # cumulative counts: the last year is the total
+        notes.append(deck.t("slides.plan_total", total=_fmt(total["planned_total"], deck.lang)))
+    if not has_actual:
+        notes.append(deck.t("slides.realised_none"))
+    else:
+        realised = total["realised_total"]
+        notes.append(deck.t("slides.realised_total", total=_fmt(realised, deck.lang)))
+        if pd.isna(realised):
+            notes.append(deck.t("slides.realised_incomplete"))
+    return notes
 
 
 def _attention_slide(deck: Deck, build: Path, p) -> None:
@@ -555,9 +583,12 @@ def _attention_slide(deck: Deck, build: Path, p) -> None:
     slide = deck.slide(deck.t("slides.attention"), deck.t("slides.source.summary"))
     items = []
     if targets is not None:
-        for r in targets[targets["category"].isin(ATTENTION_CATEGORIES)].itertuples():
-            category = _category_text(deck, r.category, getattr(r, "is_override", False))
-            items.append(f"{r.target}: {r.target_value}; {category}")
+        below = targets.get("below_floor", pd.Series(False, index=targets.index))
+        attention = targets["category"].isin(ATTENTION_CATEGORIES) | below.fillna(False).astype(
+            bool
+        )
+        for _, r in targets[attention].iterrows():
+            items.append(f"{r['target']}: {r['target_value']}; {_category_text(deck, r)}")
     if status is not None:
         for r in status[status["status"].isin(ATTENTION_STATUSES)].itertuples():
             explanation = "" if pd.isna(r.explanation) else f" – {r.explanation}"
