@@ -261,6 +261,10 @@ REASON_PATTERNS = (
     (r"a realised value of 0 or below is under the cap", "realised_zero_cap"),
     (r"an agreed value of 0 gives no ratio", "agreed_zero"),
     (r"the ratio (?P<numerator>\S+) ÷ (?P<denominator>\S+) is not a number", "ratio_not_a_number"),
+    (
+        r"moved away from the goal; without a deadline no pace is required, but any pace towards the goal makes R < 0",
+        "away_without_deadline",
+    ),
     (r"no pace is required", "no_pace_required"),
 )
 NUMBER_FIELDS = ("first", "latest", "agreed", "numerator", "denominator")
