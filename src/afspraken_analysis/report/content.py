@@ -265,6 +265,10 @@ REASON_PATTERNS = (
         r"moved away from the goal; without a deadline no pace is required, but any pace towards the goal makes R < 0",
         "away_without_deadline",
     ),
+    (
+        r"a milestone without a number: its status is set by hand \(category_overrides\)",
+        "milestone",
+    ),
     (r"no pace is required", "no_pace_required"),
 )
 NUMBER_FIELDS = ("first", "latest", "agreed", "numerator", "denominator")
