@@ -1,0 +1,147 @@
+"""The social-stock account (issue #11 item 1), checked by hand arithmetic.
+
+The example data (data/voorbeeld-fictieve-cijfers/) is fictitious; every expectation below is
+computed by hand from its rows or from small frames written here.
+"""
+
+import pandas as pd
+import pytest
+
+from afspraken_analysis import baseline, monitoring, stock
+from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR
+from afspraken_analysis.schemas import CORPORATIONS
+
+SRC = "test, fictieve cijfers"
+
+
+def _rows(*records) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"year": y, "indicator": i, "party": p, "value": v, "source": SRC}
+            for y, i, p, v in records
+        ]
+    )
+
+
+def _full_year(year: int, corporation: str, stock_end: int, flows: dict) -> list[tuple]:
+    indicators = {
+        "new_builds": "social_new_builds",
+        "sold": "homes_sold",
+        "demolished": "social_rent_demolished",
+        "liberalised": "social_rent_liberalised",
+        "acquired": "social_rent_acquired",
+    }
+    out = [(year, "social_rent_stock", corporation, stock_end)]
+    out += [(year, indicators[k], corporation, v) for k, v in flows.items()]
+    return out
+
+
+@pytest.fixture(scope="module")
+def example():
+    data = monitoring.load_monitoring(EXAMPLE_MONITORING_DIR)
+    account = stock.stock_account(data.realisations, 2025)
+    return account.set_index(["corporation", "year"])
+
+
+def test_the_estimated_start_per_corporation_is_the_central_baseline_reading():
+    start = stock.estimated_start()
+    # annex 4 implied stock (printed percents) minus annex 2 plan 2024-2025; Ons Huis 2018
+    assert start["de Woonmensen"] == 4962 - 45
+    assert start["Veluwonen"] == 1019 - 16
+    assert start["De Goede Woning"] == 7978 - 241
+    assert start["Mooiland"] == 755 - 0
+    assert start["Ons Huis"] == 5062
+    readings = baseline.start_readings().set_index(["reading", "rounding"])
+    assert start.sum() == readings.loc[("with_mooiland", "printed"), "social_rent_stock"] == 19474
+
+
+def test_the_csv_columns_are_exactly_the_issues():
+    assert stock.COLUMNS == [
+        "corporation",
+        "year",
+        "stock_start",
+        "new_builds",
+        "sold",
+        "demolished",
+        "liberalised",
+        "acquired",
+        "net_change",
+        "stock_end_expected",
+        "stock_end_reported",
+        "difference",
+    ]
+
+
+def test_example_2025_reconciles_by_hand(example):
+    dgw = example.loc[("De Goede Woning", 2025)]
+    # start = reported end 2024 (7900); new builds 63 + 60 + 16 + 38 = 177 (projects summed)
+    assert dgw["stock_start"] == 7900 and dgw["stock_start_basis"] == "reported"
+    assert dgw["new_builds"] == 177
+    assert dgw["net_change"] == 177 - 5 - 40 - 30 + 0 == 102
+    assert dgw["stock_end_expected"] == 8002
+    assert dgw["difference"] == 8000 - 8002 == -2
+    oh = example.loc[("Ons Huis", 2025)]
+    assert oh["net_change"] == 0 - 2 - 0 - 0 + 2 == 0 and oh["difference"] == 0
+    total = example.loc[("Totaal", 2025)]
+    assert total["stock_start"] == 7900 + 4950 + 5050 + 1010 + 750 == 19660
+    assert total["new_builds"] == 177 + 12 + 0 + 8 + 0 == 197
+    assert total["net_change"] == 197 - 12 - 56 - 39 + 2 == 92
+    assert total["stock_end_expected"] == 19752
+    assert total["difference"] == 19750 - 19752 == -2
+
+
+def test_example_2024_starts_from_the_estimate_and_names_what_is_missing(example):
+    dgw = example.loc[("De Goede Woning", 2024)]
+    assert dgw["stock_start_basis"] == "estimate" and dgw["stock_start"] == 7737
+    # 7737 + (32 + 28 + 0) - 4 - 20 - 15 + 0 = 7758; reported 7900
+    assert dgw["stock_end_expected"] == 7758 and dgw["difference"] == 142
+    mooiland = example.loc[("Mooiland", 2024)]
+    assert mooiland["missing"] == ["liberalised"]
+    assert pd.isna(mooiland["liberalised"]) and pd.isna(mooiland["net_change"])
+    assert pd.isna(mooiland["difference"]) and mooiland["stock_end_reported"] == 750
+    total = example.loc[("Totaal", 2024)]
+    # a missing corporation's flow is not zero: the total has no liberalised and no difference
+    assert total["missing"] == ["liberalised"] and pd.isna(total["liberalised"])
+    assert total["sold"] == 4 + 2 + 3 + 1 + 0 and pd.isna(total["difference"])
+    assert total["stock_start"] == 19474 and total["stock_start_basis"] == "estimate"
+
+
+def test_a_2023_row_replaces_the_estimate_and_a_missing_start_stays_missing():
+    flows = {"new_builds": 10, "sold": 1, "demolished": 2, "liberalised": 3, "acquired": 4}
+    rows = _rows(
+        (2023, "social_rent_stock", "Veluwonen", 1000),
+        *_full_year(2024, "Veluwonen", 1010, flows),
+        *_full_year(2026, "Veluwonen", 1020, flows),
+    )
+    account = stock.stock_account(rows).set_index(["corporation", "year"])
+    vel = account.loc[("Veluwonen", 2024)]
+    assert vel["stock_start"] == 1000 and vel["stock_start_basis"] == "reported"
+    assert vel["net_change"] == 10 - 1 - 2 - 3 + 4 == 8
+    assert vel["difference"] == 1010 - 1008 == 2
+    # 2025 has no rows: only its start (the end of 2024) is known; 2026 has no reported start
+    assert account.loc[("Veluwonen", 2025), "stock_start"] == 1010
+    assert account.loc[("Veluwonen", 2025), "missing"] == [*stock.FLOWS, "stock_end_reported"]
+    later = account.loc[("Veluwonen", 2026)]
+    assert later["missing"] == ["stock_start"] and pd.isna(later["stock_start_basis"])
+    assert later["net_change"] == 8 and pd.isna(later["difference"])
+    # De Goede Woning supplied nothing: its 2024 row has only the estimated start
+    dgw = account.loc[("De Goede Woning", 2024)]
+    assert dgw["stock_start"] == 7737 and dgw["missing"] == [*stock.FLOWS, "stock_end_reported"]
+
+
+def test_whole_municipality_rows_and_later_years_are_left_out():
+    rows = _rows(
+        (2024, "social_new_builds", None, 500),
+        (2024, "social_new_builds", "Ons Huis", 7),
+        (2026, "homes_sold", "Ons Huis", 1),
+    )
+    account = stock.stock_account(rows, 2025)
+    assert list(account["year"].unique()) == [2024]
+    assert len(account) == len(CORPORATIONS) + 1
+    oh = account.set_index("corporation").loc["Ons Huis"]
+    assert oh["new_builds"] == 7
+
+
+def test_no_realisations_give_an_empty_account():
+    assert stock.stock_account(None).empty
+    assert list(stock.stock_account(None).columns[:12]) == stock.COLUMNS
