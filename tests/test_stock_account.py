@@ -145,3 +145,33 @@ def test_whole_municipality_rows_and_later_years_are_left_out():
 def test_no_realisations_give_an_empty_account():
     assert stock.stock_account(None).empty
     assert list(stock.stock_account(None).columns[:12]) == stock.COLUMNS
+
+
+def test_the_trend_scenario_takes_its_paces_from_the_realised_flows():
+    from afspraken_analysis import scenarios as sc
+
+    data = monitoring.load_monitoring(EXAMPLE_MONITORING_DIR).realisations
+    base = {"base_year": 2023, "dwellings_total": 75659, "social_rent_stock": 19474}
+    model = sc.resolve("trend", realisations=data, base=base)
+    flows = {k: v.tolist() for k, v in model.flows.items()}
+    # demolished: 2024 20 + 0 + 0 + 0 + 0 = 20, 2025 40 + 0 + 0 + 16 + 0 = 56, then the mean 38
+    assert flows["demolitions_social_per_year"] == [20.0, 56.0] + [38.0] * 5
+    assert flows["demolitions_total_per_year"] == flows["demolitions_social_per_year"]
+    # liberalised: Mooiland did not supply 2024, so only 2025 (30 + 9 = 39) counts, also as pace
+    assert flows["liberalisations_per_year"] == [39.0] * 7
+    assert any("2024 left out: not every corporation supplied it" in n for n in model.notes)
+    assert flows["acquisitions_per_year"] == [0.0, 2.0] + [1.0] * 5
+    # dwellings_total rose 76300 - 75659 = 641 and 77000 - 76300 = 700 net of demolitions: the
+    # additions are grossed up by them, so the projected stock keeps the realised net change
+    assert flows["additions_total_per_year"][:2] == [641.0 + 20, 700.0 + 56]
+    assert flows["sales_per_year"][:2] == [10.0, 12.0]
+
+
+def test_without_realisations_the_trend_flows_fall_back_to_zero_and_say_so():
+    from afspraken_analysis import scenarios as sc
+
+    base = {"base_year": 2023, "dwellings_total": 75659, "social_rent_stock": 19474}
+    model = sc.resolve("trend", base=base)
+    for key in ("demolitions_social_per_year", "liberalisations_per_year", "acquisitions_per_year"):
+        assert model.flows[key].tolist() == [0.0] * 7
+        assert any(n.startswith(f"{key}: no realisation data supplied") for n in model.notes)
