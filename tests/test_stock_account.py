@@ -175,3 +175,45 @@ def test_without_realisations_the_trend_flows_fall_back_to_zero_and_say_so():
     for key in ("demolitions_social_per_year", "liberalisations_per_year", "acquisitions_per_year"):
         assert model.flows[key].tolist() == [0.0] * 7
         assert any(n.startswith(f"{key}: no realisation data supplied") for n in model.notes)
+
+
+def test_the_report_flags_differences_and_incomplete_accounts_in_words(example):
+    from afspraken_analysis.report import account
+
+    acc = example.reset_index()
+    notes = account.notes(acc, "nl")
+    assert "Mooiland 2024: rekening onvolledig, niet aangeleverd: geliberaliseerd." in notes[4]
+    assert notes[6].startswith(
+        "De Goede Woning 2025: gemeld 8.000, verwacht 8.002: 2 woningen minder"
+    )
+    assert "schatting" in notes[0] and "schatting" not in notes[6]
+    shown = account.table(acc, "en").set_index(["corporation", "year"])
+    assert shown.loc[("All corporations *", "2024"), "stock_start"] == 19474
+    assert pd.isna(shown.loc[("All corporations *", "2024"), "difference"])
+
+
+def test_the_waterfall_steps_walk_from_start_to_end_by_hand(example):
+    from afspraken_analysis.report import account
+
+    steps = account.waterfall_data(example.reset_index(), "nl")
+    assert list(steps["year"].unique()) == [2025]  # the 2024 total is incomplete
+    walk = steps.set_index("step")
+    assert walk.loc["sold", "value"] == -12
+    # 19660 + 197 = 19857, - 12 = 19845, - 56 = 19789, - 39 = 19750, + 2 = 19752
+    assert (walk.loc["liberalised", "low"], walk.loc["liberalised", "high"]) == (19750, 19789)
+    assert (walk.loc["acquired", "low"], walk.loc["acquired", "high"]) == (19750, 19752)
+    assert walk.loc["stock_end_expected", "high"] == 19752
+    assert walk.loc["stock_end_reported", "high"] == 19750
+
+
+def test_the_template_explains_the_new_flows(tmp_path):
+    from openpyxl import load_workbook
+
+    from afspraken_analysis.monitoring import templates
+
+    templates.write_templates(tmp_path, 2025)
+    book = load_workbook(next(tmp_path.glob("realisations*.xlsx")))
+    cells = [c for row in book["indicatoren"].iter_rows(values_only=True) for c in row]
+    for indicator in ("social_rent_demolished", "social_rent_liberalised", "social_rent_acquired"):
+        assert indicator in cells
+    assert any(isinstance(c, str) and "liberalisatiegrens" in c for c in cells)
