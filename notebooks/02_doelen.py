@@ -17,14 +17,15 @@
 # The social-rent share against the 25-30 % band (realised, the baseline estimate and the
 # chosen scenario's P10-P90 fan), the annex plans per corporation against what was realised
 # (annex 2 social-rent new builds, annex 3 label-B retrofits, annex 4 solar panels, annex 1
-# mid-rent) and every target with its progress category. Without monitoring data the charts
+# mid-rent), the social-stock account (start stock, flows, expected and reported end stock) and
+# every target with its progress category. Without monitoring data the charts
 # show the plans and say that no realisation data was supplied.
 
 # %%
 from IPython.display import display
 
-from afspraken_analysis import caveats, labels, tracking
-from afspraken_analysis.report import blocks, content, outlook, params, plots
+from afspraken_analysis import caveats, labels, stock, tracking
+from afspraken_analysis.report import account, blocks, content, outlook, params, plots
 
 # %% tags=["parameters"]
 year: int = 2025  # report year (2024-2030)
@@ -161,6 +162,46 @@ blocks.section(labels.t("report.h.annex1", p.lang), "bijlage-1") + blocks.table(
     source=content.source("annex1", p),
     caveats=caveats.for_keys("new_builds_mid_rent", lang=p.lang),
     css_class="compact",
+)
+
+# %% [markdown]
+# ## The social-stock account: start stock, flows, expected and reported end stock (issue #11)
+
+# %%
+stock_account = account.account(p, realisations)
+account_waterfall = account.waterfall_data(stock_account, p.lang)
+blocks.section(labels.t("report.h.account", p.lang), "voorraadmutaties", new_page=True) + (
+    blocks.paragraph(labels.t("report.account.lead", p.lang))
+    + blocks.table(
+        p,
+        "voorraadmutaties",
+        account.table(stock_account, p.lang),
+        columns=account.columns(p.lang),
+        target="difference",
+        formats={c: "int" for c in account.NUMBER_COLUMNS},
+        csv_data=stock_account[stock.COLUMNS],
+        title=labels.t("report.t.account", p.lang),
+        source=account.source(p),
+        css_class="compact",
+    )
+    + blocks.note_list(p, "voorraadmutaties_toelichting", account.notes(stock_account, p.lang))
+)
+
+# %%
+plots.show(
+    plots.waterfall(
+        account_waterfall,
+        lang=p.lang,
+        title=labels.t("plot.account.title", p.lang),
+        ylabel=labels.t("plot.account.ylabel", p.lang),
+        axis_note=labels.t("plot.account.axis_note", p.lang),
+        empty_note=labels.t("plot.account.none", p.lang),
+    ),
+    "voorraadmutaties",
+    account_waterfall,
+    p,
+    title=labels.t("report.f.account", p.lang),
+    source=account.source(p),
 )
 
 # %% [markdown]

@@ -266,8 +266,8 @@ def test_pace_names_are_checked_per_key():
         make({"sales_per_year": "woondeal"})
     with pytest.raises(UserError, match="unknown plan 'annex3' for additions_social_per_year"):
         make({"additions_social_per_year": {"plan": "annex3", "then": 1}})
-    with pytest.raises(UserError, match="no realisation indicator for liberalisations_per_year"):
-        make({"liberalisations_per_year": {"pace": "trend", "fallback": 0}})
+    with pytest.raises(UserError, match="the fallback of a trend cannot be a trend"):
+        make({"liberalisations_per_year": {"pace": "trend", "fallback": "trend"}})
 
 
 def test_user_file_extends_builtin_and_is_validated(tmp_path):
@@ -409,7 +409,8 @@ def test_builtin_trend_scenario_without_realisations_reads_annex_tables():
     )
     social = model.flows["additions_social_per_year"].tolist()
     assert social[:2] == [216.0, 176.0] and social[2:] == [196.0] * 5  # annex 2, then its mean
-    assert sum("no realisation data supplied" in note for note in model.notes) == 3
+    # additions (2), sales, and the four flows of the social-stock account
+    assert sum("no realisation data supplied" in note for note in model.notes) == 7
 
 
 # --- Monte Carlo ------------------------------------------------------------------------------

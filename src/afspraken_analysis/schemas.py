@@ -355,7 +355,7 @@ TABLES: dict[str, Table] = {
             "(monitoring input, see docs/monitoring-input.md) or goal tracking derives it (the method "
             "is in the description), and the targets it serves.",
             ("indicator",),
-            29,
+            32,
             indicator=col(
                 "string",
                 "Indicator id, as used in targets and monitoring input",

@@ -475,3 +475,47 @@ def show(
         f'<img alt="{html.escape(title)}" src="data:image/png;base64,{png}"/>'
         f"{caption_html(title, source, caveats, p.lang, kind='figure')}</figure>"
     )
+
+
+def waterfall(
+    data: pd.DataFrame, *, lang: str, title: str, ylabel: str, axis_note: str, empty_note: str
+):
+    """One panel per year: the start stock, each flow as a floating bar (up green, down
+    vermillion), the expected and the reported end stock. The axis is cut near the stocks, since
+    the flows are small beside them (`axis_note` says so)."""
+    years = sorted(data["year"].unique()) if not data.empty else []
+    with style():
+        fig, axes = new_figure(7.5, ncols=max(1, len(years)), sharey=True)
+        if not years:
+            _note(axes[0], empty_note)
+            axes[0].set_title(title)
+            return fig
+        levels = data[data["kind"] != "flow"]["value"]
+        spread = max(float(data["high"].max() - data[data["kind"] == "flow"]["low"].min()), 1.0)
+        low = min(float(levels.min()), float(data[data["kind"] == "flow"]["low"].min()))
+        for ax, year in zip(axes, years, strict=True):
+            rows = data[data["year"] == year].reset_index(drop=True)
+            colours = [_waterfall_colour(r.kind, r.value) for r in rows.itertuples()]
+            x = range(len(rows))
+            ax.bar(list(x), rows["high"] - rows["low"], bottom=rows["low"], color=colours, zorder=2)
+            for i, r in enumerate(rows.itertuples()):
+                text = labels.fmt_number(r.value, lang)
+                if r.kind == "flow" and r.value > 0:
+                    text = "+" + text
+                ax.text(i, r.high + spread * 0.03, text, ha="center", va="bottom", fontsize=7)
+            ax.set_xticks(list(x))
+            ax.set_xticklabels(rows["label"], rotation=45, ha="right", fontsize=7)
+            ax.set_title(str(year))
+            ax.grid(axis="x", visible=False)
+        axes[0].set_ylim(low - spread * 0.6, float(data["high"].max()) + spread * 0.4)
+        axes[0].set_ylabel(ylabel)
+        fmt_axis(axes[0], lang)
+        _note(axes[-1], axis_note)
+        fig.suptitle(title, x=0.01, ha="left")
+    return fig
+
+
+def _waterfall_colour(kind: str, value: float) -> str:
+    if kind == "flow":
+        return OKABE_ITO["bluish_green"] if value >= 0 else OKABE_ITO["vermillion"]
+    return ACTUAL_COLOUR if kind == "reported" else GREY

@@ -21,10 +21,10 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from afspraken_analysis import labels, style, tracking
+from afspraken_analysis import labels, stock, style, tracking
 from afspraken_analysis.spreadsheet import restore_frame
 
-from . import reproducible
+from . import account, reproducible
 from .content import ATTENTION_CATEGORIES, ATTENTION_STATUSES, annex_totals
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
@@ -577,6 +577,39 @@ def _annex_notes(deck: Deck, build: Path, name: str, has_actual: bool) -> list[s
     return notes
 
 
+def _account_slide(deck: Deck, build: Path, p) -> None:
+    """The social-stock account: the waterfall and, per year, the all-corporations row."""
+    table = _read(build, "tables", "voorraadmutaties")
+    steps = _read(build, "figures", "voorraadmutaties")
+    if table is None or table.empty:
+        return
+    slide = deck.slide(deck.t("slides.account"), deck.t("slides.source.account"))
+    picture = build / "figures" / "voorraadmutaties.png"
+    if steps is not None and not steps.empty and picture.exists():
+        slide.shapes.add_picture(str(picture), MARGIN, Inches(1.4), width=Inches(8.6))
+    estimated = set() if steps is None else set(steps.loc[steps["start_estimated"], "year"])
+    lines = []
+    for r in table[table["corporation"] == stock.TOTAL].to_dict("records"):
+        missing = [c for c in account.NUMBER_COLUMNS if pd.isna(r[c])]
+        inputs = [c for c in missing if c not in ("net_change", "stock_end_expected", "difference")]
+        if inputs:
+            names = ", ".join(account.column_label(c, deck.lang, signed=False) for c in inputs)
+            lines.append(deck.t("slides.account.incomplete", year=int(r["year"]), missing=names))
+            continue
+        lines.append(
+            deck.t(
+                "slides.account.total",
+                year=int(r["year"]),
+                start=_fmt(r["stock_start"], deck.lang),
+                expected=_fmt(r["stock_end_expected"], deck.lang),
+                reported=_fmt(r["stock_end_reported"], deck.lang),
+                difference=_fmt(r["difference"], deck.lang),
+                estimate=deck.t("slides.account.estimate") if r["year"] in estimated else "",
+            )
+        )
+    deck.text(slide, lines, Inches(9.3), Inches(1.5), Inches(3.6), Inches(4.8), 15)
+
+
 def _attention_slide(deck: Deck, build: Path, p) -> None:
     targets = _read(build, "tables", "samenvatting_doelen")
     status = _read(build, "tables", "samenvatting_status")
@@ -654,6 +687,7 @@ def build_deck(build: Path, meta: dict, p) -> Path:
     _annex_slide(deck, build, p, 2, "nieuwbouw_sociaal")
     _annex_slide(deck, build, p, 3, "label_b")
     _annex_slide(deck, build, p, 4, "zonnepanelen")
+    _account_slide(deck, build, p)
     _attention_slide(deck, build, p)
     _status_slide(deck, build, p)
     _assumptions_slide(deck, build, p)

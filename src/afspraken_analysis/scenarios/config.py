@@ -81,6 +81,11 @@ TREND_INDICATORS = {
     "additions_social_per_year": ("social_new_builds", False),
     "additions_total_per_year": ("dwellings_total", True),
     "sales_per_year": ("homes_sold", False),
+    "demolitions_social_per_year": ("social_rent_demolished", False),
+    # all demolitions are not monitored: the social ones are a lower bound (see resolve)
+    "demolitions_total_per_year": ("social_rent_demolished", False),
+    "liberalisations_per_year": ("social_rent_liberalised", False),
+    "acquisitions_per_year": ("social_rent_acquired", False),
     "retrofits_label_b_per_year": ("retrofits_label_b", False),
     "solar_panels_per_year": ("solar_panels_cumulative", True),
 }

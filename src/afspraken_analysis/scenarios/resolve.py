@@ -14,6 +14,7 @@ import pandas as pd
 from afspraken_analysis.baseline import base_stocks
 from afspraken_analysis.data import load
 from afspraken_analysis.errors import UserError
+from afspraken_analysis.schemas import CORPORATIONS
 
 from .config import (
     FLOW_KEYS,
@@ -32,6 +33,8 @@ from .config import (
 from .model import Model, _num, _solve_model
 
 REALISATION_COLUMNS = ("year", "indicator", "party", "value")
+# The social-stock account's flows: a year counts only when every corporation supplied it.
+COMPLETE_YEARS_ONLY = ("social_rent_demolished", "social_rent_liberalised", "social_rent_acquired")
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,10 @@ def _realised(
         scope = scope if by_party else "sum over the corporations"
     if rows.empty:
         return None, None
+    if indicator in COMPLETE_YEARS_ONLY and not by_party:
+        rows, scope = _complete_years(rows, scope)
+        if rows.empty:
+            return None, None
     parties = rows["party"].astype(str) if by_party else "all"
     rows = rows.assign(
         party=parties, year=rows["year"].astype(int), value=rows["value"].astype(float)
@@ -106,9 +113,22 @@ def _realised(
     return table, scope
 
 
+def _complete_years(rows: pd.DataFrame, scope: str) -> tuple[pd.DataFrame, str]:
+    """Only the years every corporation supplied: a missing corporation's flow is not 0."""
+    per_year = rows.groupby(rows["year"].astype(int))["party"].agg(lambda p: set(p.astype(str)))
+    partial = [int(y) for y, parties in per_year.items() if not set(CORPORATIONS) <= parties]
+    if partial:
+        rows = rows[~rows["year"].astype(int).isin(partial)]
+        left = ", ".join(map(str, partial))
+        scope += f"; {left} left out: not every corporation supplied it"
+    return rows, scope
+
+
 def _trend_note(key: str, fallback_used: bool) -> str:
     indicator, difference = TREND_INDICATORS[key]
     what = f"yearly change of {indicator}" if difference else indicator
+    if key == "demolitions_total_per_year":
+        what += " (social-rent demolitions only: a lower bound of all demolitions)"
     if fallback_used:
         return f"no realisation data supplied for {what}; "
     return f"trend of realised {what}: "
@@ -388,10 +408,34 @@ def _resolve_flows(
     known = {"additions_total_per_year": pd.DataFrame({"all": [d0]}, index=[base_year])}
     for key in FLOW_KEYS:
         values, note = _resolve_flow(key, params[key], years, params, ctx, known.get(key))
-        values.setflags(write=False)
         flows[key] = values
         notes.append(note)
+    _gross_up_net_additions(flows, params, ctx, known, notes)
+    for values in flows.values():
+        values.setflags(write=False)
     return flows
+
+
+def _is_trend(spec: Any) -> bool:
+    return spec == "trend" or (isinstance(spec, Mapping) and spec.get("pace") == "trend")
+
+
+def _gross_up_net_additions(
+    flows: dict[str, np.ndarray], params: Mapping, ctx: _Context, known: Mapping, notes: list[str]
+) -> None:
+    """A realised trend of dwellings_total is a net change, demolitions already deducted: the
+    model deducts demolitions_total again, so the additions are grossed up by it."""
+    key, demolished = "additions_total_per_year", flows["demolitions_total_per_year"]
+    if not _is_trend(params[key]) or not demolished.any():
+        return
+    realised, _ = _realised(ctx, key, by_party=False, known_levels=known.get(key))
+    if realised is None:
+        return
+    flows[key] = flows[key] + demolished
+    notes.append(
+        f"{key}: the realised change of dwellings_total is net of demolitions, so "
+        "demolitions_total_per_year is added back (the net change stays as realised)"
+    )
 
 
 def _add_rate_notes(params: Mapping[str, Any], notes: list[str]) -> None:
