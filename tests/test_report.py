@@ -389,3 +389,15 @@ def test_every_target_qualifier_and_unit_has_a_label_in_both_languages():
     for key in keys:
         for lang in labels.LANGUAGES:
             assert labels.t(key, lang), key
+
+
+def test_labels_have_one_row_per_key():
+    """A key written twice silently takes the last row's text (dict), so it is a data error."""
+    import csv
+    from collections import Counter
+
+    from afspraken_analysis.paths import LABELS_FILE
+
+    with LABELS_FILE.open(encoding="utf-8", newline="") as f:
+        keys = Counter(row["key"] for row in csv.DictReader(f))
+    assert [k for k, n in keys.items() if n > 1] == []
