@@ -75,6 +75,11 @@ def stage_parameters(path: Path | str | None = None) -> pd.DataFrame:
 
 
 def _stage_record(row: dict, number: int, where: str) -> dict:
+    if None in row:  # more cells than the header names, e.g. a decimal comma in 0,7
+        raise UserError(
+            f"{where}, row {number}: more cells than columns ({shown(row[None])} left over); "
+            "write decimals with a point (0.7) and put text with a comma in double quotes"
+        )
     stage = (row.get("stage") or "").strip()
     if stage not in STAGES:
         raise UserError(
