@@ -490,7 +490,7 @@ def _pipeline_slide(deck: Deck, build: Path, p) -> None:
             f"{n(r.cumulative_p10)} – {n(r.cumulative_p90)}",
             n(r.gap),
         ]
-        for r in data.itertuples()
+        for r in data[data["year"] >= p.year].itertuples()  # from the report year: fits the slide
     ]
     header = [
         deck.t("report.col.year"),
@@ -500,7 +500,7 @@ def _pipeline_slide(deck: Deck, build: Path, p) -> None:
         deck.t("report.col.gap"),
     ]
     deck.table(slide, header, rows, widths=[0.12, 0.22, 0.22, 0.22, 0.22], size=12)
-    deck.bullets(slide, list(text["text"]), y=TOP + Inches(0.42) * (len(rows) + 1.4), size=12)
+    deck.bullets(slide, list(text["text"]), y=TOP + Inches(0.42) * (len(rows) + 1.4), size=13)
 
 
 def _annex_slide(deck: Deck, build: Path, p, annex: int, name: str) -> None:
