@@ -22,6 +22,7 @@
 # %%
 from afspraken_analysis import caveats, labels, scenarios
 from afspraken_analysis.report import blocks, content, outlook, params, plots
+from afspraken_analysis.report import pipeline as pijplijn
 
 # %% tags=["parameters"]
 year: int = 2025  # report year (2024-2030)
@@ -37,6 +38,7 @@ realisations, agreement_status, category_overrides = content.load_monitoring(p)
 comparison = outlook.scenario_comparison(p, realisations)
 lines = outlook.scenario_lines(p, realisations)
 assumptions = outlook.scenario_assumptions(p, realisations)
+pipeline = pijplijn.pipeline_for(p, realisations)  # None without a pipeline file
 
 # %%
 blocks.chapter(
@@ -97,6 +99,79 @@ blocks.table(
 # %%
 blocks.section(labels.t("report.h.what_it_takes", p.lang), "wat-is-nodig") + blocks.note_list(
     p, "wat_is_nodig", outlook.what_it_takes(p, realisations)
+)
+
+# %%
+(
+    blocks.section(labels.t("report.h.pipeline", p.lang), "pijplijn", new_page=True)
+    + blocks.paragraph(labels.t("report.pipeline.lead", p.lang))
+    + blocks.note_list(p, "pijplijn_tekst", pijplijn.summary_lines(pipeline, p.lang))
+    + plots.show(
+        plots.pipeline_social(
+            pijplijn.chart_data(pipeline), lang=p.lang, title=labels.t("report.f.pipeline", p.lang)
+        ),
+        "pijplijn",
+        pijplijn.chart_data(pipeline),
+        p,
+        title=labels.t("report.f.pipeline", p.lang),
+        source=labels.t(
+            "report.source.pipeline",
+            p.lang,
+            monitoring=content.monitoring_source(p),
+            stages=pipeline.stages_file,
+        ),
+        caveats=[labels.t("report.caveat.pipeline", p.lang)],
+    )
+    + blocks.table(
+        p,
+        "pijplijn_prognose",
+        pijplijn.forecast_table(pipeline, p.lang),
+        columns={
+            "year": labels.t("report.col.year", p.lang),
+            "social": labels.t("report.col.social_expected", p.lang),
+            "social_range": labels.t("report.col.social_range", p.lang),
+            "cumulative": labels.t("report.col.cumulative", p.lang),
+            "gap": labels.t("report.col.woondeal_gap", p.lang),
+            "mid_rent": labels.t("report.col.mid_rent_expected", p.lang),
+            "other": labels.t("report.col.other_expected", p.lang),
+        },
+        target="gap",
+        formats={
+            "social": "int",
+            "cumulative": "int",
+            "gap": "int",
+            "mid_rent": "int",
+            "other": "int",
+        },
+        csv_data=pipeline.forecast.table,
+        title=labels.t("report.t.pipeline", p.lang),
+        source=labels.t(
+            "report.source.pipeline",
+            p.lang,
+            monitoring=content.monitoring_source(p),
+            stages=pipeline.stages_file,
+        ),
+        css_class="compact",
+    )
+    + blocks.table(
+        p,
+        "pijplijn_kansen",
+        pijplijn.probabilities_table(pipeline, p.lang),
+        columns={
+            "name": labels.t("report.col.stage", p.lang),
+            "probability": labels.t("report.col.probability", p.lang),
+            "delay_years": labels.t("report.col.delay", p.lang),
+            "basis": labels.t("report.col.basis", p.lang),
+        },
+        target="probability",
+        formats={"probability": "dec2", "delay_years": "int"},
+        csv_data=pipeline.forecast.stages[["stage", "probability", "delay_years"]],
+        title=labels.t("report.t.pipeline_stages", p.lang),
+        source=pipeline.stages_file,
+        css_class="compact",
+    )
+    if pipeline is not None
+    else None
 )
 
 # %%

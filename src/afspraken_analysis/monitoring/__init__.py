@@ -1,12 +1,15 @@
 """Monitoring input: what a policy officer fills in each year (realisations, statuses, overrides).
 
-Three tables, one file each in a directory the user names (CSV separated by commas or semicolons,
+Four tables, one file each in a directory the user names (CSV separated by commas or semicolons,
 UTF-8 with or without BOM, or XLSX); each file may be left out:
 
 - ``realisations``: year, indicator, party, value; optional project, source, note.
 - ``agreement_status``: year, agreement_id, status, explanation; optional source.
 - ``category_overrides``: year, target_id, category, justification; optional party, source. A
   progress category set by hand, with the reason (goal tracking shows it as set by hand).
+- ``pipeline``: year, party, project, segment, homes, stage, expected_delivery_year; optional
+  source, note. The projects in the pipeline and their plan stage, for the delivery forecast
+  (scenarios.pipeline).
 
 Reading never guesses: every problem is collected with file, spreadsheet row, column, value and
 a hint, and a file with any problem is rejected as a whole. Indicators come from the registry
@@ -24,7 +27,9 @@ from .load import (
     load_agreement_status,
     load_category_overrides,
     load_monitoring,
+    load_pipeline,
     load_realisations,
+    pipeline_of,
     validate_paths,
 )
 from .readers import Problem
@@ -32,6 +37,8 @@ from .tables import (
     EXAMPLE_SOURCE,
     GEMEENTE,
     PROJECT_PLANS,
+    SEGMENTS,
+    STAGES,
     STATUS_CODES,
     TABLE_NAMES,
     indicator_registry,
@@ -46,6 +53,8 @@ __all__ = [
     "GEMEENTE",
     "NO_MONITORING",
     "PROJECT_PLANS",
+    "SEGMENTS",
+    "STAGES",
     "STATUS_CODES",
     "TABLE_NAMES",
     "Monitoring",
@@ -57,7 +66,9 @@ __all__ = [
     "load_agreement_status",
     "load_category_overrides",
     "load_monitoring",
+    "load_pipeline",
     "load_realisations",
+    "pipeline_of",
     "schema",
     "template_rows",
     "validate_paths",

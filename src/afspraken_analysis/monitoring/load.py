@@ -94,6 +94,8 @@ def _table_of(path: Path, columns: list[str] | None = None) -> str | None:
         return "agreement_status"
     if names & {"target_id", "category", "justification"}:
         return "category_overrides"
+    if names & {"stage", "expected_delivery_year", "segment"}:
+        return "pipeline"
     return None
 
 
@@ -113,8 +115,8 @@ def _check_file(path: Path, table: str | None = None) -> _Checked:
             None,
             ", ".join(sheet.columns),
             "cannot tell which table this is",
-            "name the file realisations.csv / .xlsx, agreement_status.csv / .xlsx or "
-            "category_overrides.csv / .xlsx",
+            "name the file realisations.csv / .xlsx, agreement_status.csv / .xlsx, "
+            "category_overrides.csv / .xlsx or pipeline.csv / .xlsx",
         )
         return checked
     if not _check_header(sheet, checked):
@@ -344,6 +346,22 @@ def load_category_overrides(path_or_dir) -> pd.DataFrame:
     return _load(path_or_dir, "category_overrides")
 
 
+def load_pipeline(path_or_dir) -> pd.DataFrame:
+    """The project pipeline from a file, or pipeline.csv/.xlsx in a directory; validated.
+
+    Columns: year, party (<NA> = another builder), project, segment, homes, stage,
+    expected_delivery_year (<NA> for a dropped project), source, note, source_file, source_row.
+    """
+    return _load(path_or_dir, "pipeline")
+
+
+def pipeline_of(directory) -> pd.DataFrame | None:
+    """The pipeline of a monitoring directory, or None when it has no pipeline file."""
+    files, problems = _directory_files(Path(directory))
+    _raise_problems(problems)
+    return _load(files["pipeline"], "pipeline") if "pipeline" in files else None
+
+
 class Monitoring(NamedTuple):
     """The monitoring input of one directory; None for a table whose file is absent."""
 
@@ -358,7 +376,7 @@ NO_MONITORING = Monitoring(None, None, None)
 def load_monitoring(directory) -> Monitoring:
     """(realisations, agreement_status, category_overrides) from a directory, each validated.
 
-    None for a file that is absent. Raises UserError listing every problem in every file.
+    None for a file that is absent. A pipeline file is checked too (`pipeline_of` reads it). Raises UserError listing every problem in every file.
     """
     directory = Path(directory)
     if not _is(Path.is_dir, directory):
@@ -373,7 +391,8 @@ def load_monitoring(directory) -> Monitoring:
         problems + [p for c in checked.values() for p in c.listed()],
         len(problems) + sum(c.count for c in checked.values()),
     )
-    return Monitoring(*(checked[t].frame if t in checked else None for t in TABLE_NAMES))
+    # every file is checked; the pipeline is read apart (pipeline_of), for the scenarios
+    return Monitoring(*(checked[t].frame if t in checked else None for t in Monitoring._fields))
 
 
 def frame_is_fictitious(frame: pd.DataFrame | None) -> bool:

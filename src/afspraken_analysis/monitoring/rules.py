@@ -15,6 +15,8 @@ from .readers import _FAILED, _Bad, _display, _fmt, _is_empty, _is_number, _numb
 from .tables import (
     FIRST_STATUS_YEAR,
     GEMEENTE,
+    SEGMENTS,
+    STAGES,
     STATUS_CODES,
     _agreement_ids,
     _indicator_info,
@@ -114,6 +116,10 @@ _REQUIRED_HINTS = {
     "category": "choose a category: " + ", ".join(tracking.CATEGORIES) + " (or their Dutch labels)",
     "justification": "say why the category is set by hand (e.g. 'Locatie gevonden, bouw start "
     "2026'): a manual category needs a justification",
+    "project": "fill in the project's name, or clear the row",
+    "segment": "choose a segment: " + ", ".join(SEGMENTS),
+    "homes": "fill in the number of homes, or clear the row",
+    "stage": "choose a stage: " + ", ".join(STAGES),
 }
 
 
@@ -545,6 +551,97 @@ def _check_overrides_together(records: list[dict], report) -> None:
             )
 
 
+# ---------------------------------------------------------------------------------------------
+# The project pipeline
+
+
+def _pipeline_record(number, cells, numbers, report) -> dict | None:
+    read = _CellReader(number, cells, report)
+    record = {
+        "year": read("year", lambda v: _year(v, FIRST_STATUS_YEAR), required=True),
+        "party": read("party", _party),
+        "project": read("project", _text, required=True),
+        "segment": read("segment", lambda v: _choice(v, SEGMENTS, "segment"), required=True),
+        "homes": read("homes", lambda v: _whole_homes(v, numbers), required=True),
+        "stage": read("stage", lambda v: _choice(v, STAGES, "stage"), required=True),
+        "expected_delivery_year": read("expected_delivery_year", _year),
+        "source": read("source", _text),
+        "note": read("note", _text),
+        "source_row": number,
+    }
+    if not read.bad:
+        read.check("expected_delivery_year", _check_delivery_year, record)
+    return None if read.bad else record
+
+
+def _choice(value, choices: tuple[str, ...], what: str) -> str:
+    text = _text(value).lower().replace(" ", "_")
+    if text in choices:
+        return text
+    guess = parties.suggest(text, list(choices))
+    raise _Bad(
+        f"unknown {what} {_text(value)!r}",
+        (f"did you mean {guess!r}? " if guess else "") + "choose one of: " + ", ".join(choices),
+    )
+
+
+def _whole_homes(value, numbers: str) -> int:
+    number = _number(value, numbers)
+    if number < 1 or not float(number).is_integer():
+        raise _Bad(f"{_fmt(number)} is not a whole number of homes from 1", "write e.g. 24")
+    return int(number)
+
+
+def _check_delivery_year(record: dict) -> None:
+    """Delivered by the end of the year, or expected after it; dropped projects need no year."""
+    year, stage, delivery = record["year"], record["stage"], record["expected_delivery_year"]
+    if delivery is None and stage != "vervallen":
+        raise _Bad(
+            f"no delivery year for a project in stage {stage!r}",
+            "fill in the (expected) year of delivery; only a dropped project (vervallen) has none",
+        )
+    if stage == "opgeleverd" and delivery > year:
+        raise _Bad(
+            f"delivered (opgeleverd) in {delivery}, after the monitoring year {year}",
+            f"the row describes the end of {year}: give the year of delivery, or another stage",
+        )
+    if stage not in ("opgeleverd", "vervallen") and delivery <= year:
+        raise _Bad(
+            f"expected in {delivery}, but not delivered by the end of {year} (stage {stage!r})",
+            f"give the year now expected ({year + 1} or later), or stage 'opgeleverd'",
+        )
+
+
+def _pipeline_frame(records: list[dict], path: Path) -> pd.DataFrame:
+    raw = pd.DataFrame(records, columns=[*input_columns("pipeline"), "source_row"])
+    frame = pd.DataFrame(
+        {
+            "year": pd.array(raw["year"], dtype="Int64"),
+            "party": pd.Categorical(raw["party"], dtype=PartyDtype),
+            "project": pd.array(raw["project"], dtype="string"),
+            "segment": pd.Categorical(raw["segment"], categories=list(SEGMENTS)),
+            "homes": pd.array(raw["homes"], dtype="Int64"),
+            "stage": pd.Categorical(raw["stage"], categories=list(STAGES)),
+            "expected_delivery_year": pd.array(raw["expected_delivery_year"], dtype="Int64"),
+            "source": pd.array(raw["source"], dtype="string"),
+            "note": pd.array(raw["note"], dtype="string"),
+            "source_file": pd.array([_display(path)] * len(raw), dtype="string"),
+            "source_row": pd.array(raw["source_row"], dtype="Int64"),
+        }
+    )
+    return schema("pipeline").validate(frame)
+
+
+def _check_pipeline_together(records: list[dict], report) -> None:
+    _check_duplicates(
+        records,
+        ("year", "party", "project", "segment", "expected_delivery_year"),
+        "homes",
+        "the same year, party, project, segment and delivery year",
+        report,
+    )
+
+
 _TABLE_RULES = {
     # table: (row reader, cells that mark a filled-in row, checks across rows, frame builder)
     "realisations": (
@@ -564,5 +661,11 @@ _TABLE_RULES = {
         ("category", "justification", "source"),
         _check_overrides_together,
         _override_frame,
+    ),
+    "pipeline": (
+        _pipeline_record,
+        ("stage", "expected_delivery_year", "source", "note"),
+        _check_pipeline_together,
+        _pipeline_frame,
     ),
 }

@@ -12,8 +12,12 @@ from afspraken_analysis import labels, tracking
 from afspraken_analysis.data import load
 from afspraken_analysis.schemas import PartyDtype
 
-TABLE_NAMES = ("realisations", "agreement_status", "category_overrides")
+TABLE_NAMES = ("realisations", "agreement_status", "category_overrides", "pipeline")
 STATUS_CODES = ("not_started", "in_progress", "achieved", "delayed", "dropped")
+# The project pipeline: segments and plan stages, earliest first (data/pipeline_stages.csv gives
+# each stage's delivery probability and typical delay).
+SEGMENTS = ("sociale_huur", "middenhuur", "overig")
+STAGES = ("initiatief", "plan", "vergunning", "in_aanbouw", "opgeleverd", "vervallen")
 YEAR_MIN, YEAR_MAX = 2000, 2050
 FIRST_STATUS_YEAR = 2024  # the agreements were signed in December 2023
 GEMEENTE = "gemeente Apeldoorn"
@@ -202,10 +206,82 @@ def _override_columns() -> dict:
     }
 
 
+def _pipeline_columns() -> dict:
+    return {
+        "year": _column(
+            "Int64",
+            "Monitoring year the row describes: the project's stage at the end of that year",
+            pa.Check.in_range(FIRST_STATUS_YEAR, YEAR_MAX),
+            nl="Monitoringsjaar: de stand van het project eind van dat jaar, vier cijfers "
+            "(2024 of later).",
+            input="required",
+        ),
+        "party": _column(
+            PartyDtype,
+            "Corporation or gemeente that builds or commissions the project; <NA> = another builder",
+            nl="Corporatie of gemeente die het project bouwt of opdrachtgever is. Leeg = een "
+            "andere bouwer (bijv. een ontwikkelaar).",
+            input="column",
+            nullable=True,
+        ),
+        "project": _column(
+            "string",
+            "Project name; as annex 1 or 2 names it where it stands there",
+            nl="Naam van het project; staat het in bijlage 1 of 2, schrijf het dan zo.",
+            input="required",
+        ),
+        "segment": _column(
+            pd.CategoricalDtype(list(SEGMENTS)),
+            "Segment of the homes: " + ", ".join(SEGMENTS),
+            nl="Soort woningen: sociale_huur, middenhuur of overig. Een project met woningen in "
+            "twee segmenten krijgt één rij per segment.",
+            input="required",
+        ),
+        "homes": _column(
+            "Int64",
+            "Number of homes of the project in the segment",
+            pa.Check.ge(1),
+            nl="Aantal woningen van het project in dit segment, een heel getal vanaf 1.",
+            input="required",
+        ),
+        "stage": _column(
+            pd.CategoricalDtype(list(STAGES)),
+            "Plan stage at the end of the year: " + ", ".join(STAGES),
+            nl="Fase eind van het jaar: initiatief, plan, vergunning, in_aanbouw, opgeleverd of "
+            "vervallen.",
+            input="required",
+        ),
+        "expected_delivery_year": _column(
+            "Int64",
+            "Year of delivery: expected, or actual for a delivered project; <NA> for a dropped one",
+            pa.Check.in_range(YEAR_MIN, YEAR_MAX),
+            nl="Verwacht jaar van oplevering; bij opgeleverd het jaar van oplevering. Leeg bij "
+            "vervallen.",
+            input="column",
+            nullable=True,
+        ),
+        "source": _column(
+            "string",
+            "Where the row comes from",
+            nl="Bron (bijv. 'projectenlijst De Goede Woning, maart 2026').",
+            input="optional",
+            nullable=True,
+        ),
+        "note": _column(
+            "string",
+            "Remarks on the project",
+            nl="Toelichting, bijv. waarom de oplevering schuift.",
+            input="optional",
+            nullable=True,
+        ),
+    }
+
+
 _COLUMNS = {
     "realisations": _realisation_columns,
     "agreement_status": _status_columns,
     "category_overrides": _override_columns,
+    "pipeline": _pipeline_columns,
 }
 
 

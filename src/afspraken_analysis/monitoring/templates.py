@@ -20,6 +20,8 @@ from .readers import _display
 from .tables import (
     FIRST_STATUS_YEAR,
     GEMEENTE,
+    SEGMENTS,
+    STAGES,
     STATUS_CODES,
     TABLE_NAMES,
     YEAR_MAX,
@@ -73,12 +75,14 @@ def template_rows(table: str, year: int, earlier: bool = False) -> list[dict]:
     so that a first-time user fills in 2024 and 2025 together. category_overrides: one row per
     target, category and justification empty (a row left empty is no override).
     """
-    if earlier and table != "category_overrides":
+    if earlier and table in ("realisations", "agreement_status"):
         return [r for y in [*earlier_years(year), year] for r in template_rows(table, y)]
     if table == "agreement_status":
         return [{"year": year, "agreement_id": a} for a in _agreement_ids()]
     if table == "category_overrides":
         return [{"year": year, "target_id": t} for t in _target_ids()]
+    if table == "pipeline":
+        return _pipeline_rows(year)
     registry, plans, rows = _registry(), _planned_projects(), []
     for info in registry[registry["is_input"]].itertuples():
         level = info.party_level
@@ -93,6 +97,26 @@ def template_rows(table: str, year: int, earlier: bool = False) -> list[dict]:
                 rows.append(
                     {"year": year, "indicator": info.indicator, "party": party, "project": project}
                 )
+    return rows
+
+
+def _pipeline_rows(year: int) -> list[dict]:
+    """The projects of annexes 1 and 2 with their homes; stage and delivery year to fill in."""
+    rows = []
+    for table, segment in (
+        ("new_builds_social", "sociale_huur"),
+        ("new_builds_mid_rent", "middenhuur"),
+    ):
+        for plan in load(table).itertuples():
+            rows.append(
+                {
+                    "year": year,
+                    "party": str(plan.corporation),
+                    "project": plan.project,
+                    "segment": segment,
+                    "homes": int(plan.homes),
+                }
+            )
     return rows
 
 
@@ -169,6 +193,10 @@ def _write_xlsx_template(path: Path, table: str, rows: list[dict], year: int) ->
         _add_list(sheet, lists, 2, columns, "category", categories)
         _add_list(sheet, lists, 3, columns, "party", list(CORPORATIONS))
         _write_target_sheet(workbook.create_sheet("doelen"))
+    elif table == "pipeline":
+        _add_list(sheet, lists, 1, columns, "party", [*CORPORATIONS, GEMEENTE])
+        _add_list(sheet, lists, 2, columns, "segment", list(SEGMENTS))
+        _add_list(sheet, lists, 3, columns, "stage", list(STAGES))
     else:
         _add_list(sheet, lists, 1, columns, "agreement_id", list(_agreement_ids()))
         statuses = [labels.t(f"status.{c}") for c in STATUS_CODES]
@@ -262,6 +290,10 @@ def _write_explanation_sheet(sheet, table: str, year: int) -> None:
         lines.append(["voortgang", "code", "wanneer"])
         lines += [[labels.t(f"category.{c}"), c, _CATEGORY_WHEN_NL[c]] for c in tracking.CATEGORIES]
         lines += [[], *([rule] for rule in _OVERRIDE_RULES_NL)]
+    elif table == "pipeline":
+        lines.append(["fase", "code", "wanneer"])
+        lines += [[labels.t(f"pipeline.stage.{c}"), c, _STAGE_WHEN_NL[c]] for c in STAGES]
+        lines += [[], *([rule] for rule in _PIPELINE_RULES_NL)]
     elif table == "agreement_status":
         lines.append(["status", "code", "wanneer"])
         lines += [[labels.t(f"status.{c}"), c, _STATUS_WHEN_NL[c]] for c in STATUS_CODES]
@@ -289,12 +321,32 @@ def _write_explanation_sheet(sheet, table: str, year: int) -> None:
 _TEMPLATE_INTRO_NL = {
     "realisations": ("realisaties", "cijfer", "waarde"),
     "agreement_status": ("stand van zaken van de afspraken", "afspraak", "status"),
+    "pipeline": ("projecten in de pijplijn", "project en segment", "fase"),
     "category_overrides": (
         "voortgang van doelen handmatig vaststellen",
         "doel waarvan je de voortgang zelf vaststelt",
         "voortgang en toelichting",
     ),
 }
+
+_STAGE_WHEN_NL = {
+    "initiatief": "Een idee of locatie in beeld, nog geen plan of afspraak.",
+    "plan": "Een uitgewerkt plan (bijv. intentie- of anterieure overeenkomst), nog geen vergunning.",
+    "vergunning": "De omgevingsvergunning is verleend; de bouw is nog niet begonnen.",
+    "in_aanbouw": "De bouw is begonnen.",
+    "opgeleverd": "De woningen zijn opgeleverd; verwacht jaar = jaar van oplevering.",
+    "vervallen": "Het project gaat niet door; jaar van oplevering leeg.",
+}
+
+_PIPELINE_RULES_NL = [
+    "Eén rij per project en segment, met de fase eind van het jaar. De bijlage-projecten staan al "
+    "klaar; voeg nieuwe projecten toe als rij eronder.",
+    "Verwacht jaar van oplevering: na het monitoringsjaar voor een project dat nog niet is "
+    "opgeleverd; bij opgeleverd het jaar van oplevering (niet later dan het monitoringsjaar).",
+    "De prognose rekent per fase met een kans op oplevering en een gebruikelijke vertraging "
+    "(data/pipeline_stages.csv); het rapport toont welke waarden het gebruikte.",
+    "Een rij zonder fase, jaar van oplevering, bron en toelichting telt niet mee.",
+]
 
 _CATEGORY_WHEN_NL = {
     "achieved": "Het doel is gehaald.",

@@ -438,6 +438,54 @@ def _png_bytes(fig, dpi: int = PRINT_DPI) -> bytes:
     return buffer.getvalue()
 
 
+def pipeline_social(data: pd.DataFrame, *, lang: str, title: str, height_cm: float = 6.5):
+    """Social-rent homes from the pipeline: expected per year (bars), cumulated (line, P10-P90
+    band) and the Woondeal's number (dashed line)."""
+    with style():
+        fig, (ax,) = new_figure(height_cm)
+        years = data["year"]
+        target = float(data["woondeal_social"].iloc[0])
+        ax.bar(
+            years,
+            data["expected"],
+            color=SCENARIO_COLOUR,
+            alpha=0.45,
+            width=0.6,
+            label=labels.t("plot.pipeline.yearly", lang),
+        )
+        ax.fill_between(
+            years,
+            data["cumulative_p10"],
+            data["cumulative_p90"],
+            color=BAND_COLOUR,
+            lw=0,
+            label=labels.t("plot.pipeline.band", lang),
+        )
+        ax.plot(
+            years,
+            data["cumulative_expected"],
+            color=SCENARIO_COLOUR,
+            marker="o",
+            ms=3,
+            label=labels.t("plot.pipeline.cumulative", lang),
+        )
+        ax.axhline(
+            target,
+            color=TARGET_COLOUR,
+            lw=1.2,
+            ls="--",
+            label=labels.t("plot.pipeline.woondeal", lang, target=labels.fmt_number(target, lang)),
+        )
+        ax.set_ylim(0, target * 1.08)
+        ax.set_xticks(list(years))
+        ax.set_xticklabels([str(y) for y in years])
+        ax.set_ylabel(labels.t("plot.pipeline.ylabel", lang))
+        ax.set_title(title)
+        fmt_axis(ax, lang)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=4)
+    return fig
+
+
 def save(fig, name: str, data: pd.DataFrame, out_dir: Path | None) -> bytes:
     """Write figures/<name>.png (300 dpi), .svg and .csv (the data shown) under `out_dir`.
 

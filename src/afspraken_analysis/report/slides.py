@@ -490,6 +490,34 @@ def _scenarios_slide(deck: Deck, build: Path, p) -> None:
         )
 
 
+def _pipeline_slide(deck: Deck, build: Path, p) -> None:
+    data, text = _read(build, "figures", "pijplijn"), _read(build, "tables", "pijplijn_tekst")
+    if data is None or text is None:
+        return
+    year = int(data["year"].max())
+    slide = deck.slide(deck.t("slides.pipeline", year=year), deck.t("slides.source.pipeline"))
+    n = lambda v: labels.fmt_number(v, deck.lang)  # noqa: E731
+    rows = [
+        [
+            str(r.year),
+            n(r.expected),
+            n(r.cumulative_expected),
+            f"{n(r.cumulative_p10)} – {n(r.cumulative_p90)}",
+            n(r.gap),
+        ]
+        for r in data[data["year"] >= p.year].itertuples()  # from the report year: fits the slide
+    ]
+    header = [
+        deck.t("report.col.year"),
+        deck.t("report.col.social_expected"),
+        deck.t("report.col.cumulative"),
+        "P10 – P90",
+        deck.t("report.col.woondeal_gap"),
+    ]
+    deck.table(slide, header, rows, widths=[0.12, 0.22, 0.22, 0.22, 0.22], size=12)
+    deck.bullets(slide, list(text["text"]), y=TOP + Inches(0.42) * (len(rows) + 1.4), size=13)
+
+
 def _annex_slide(deck: Deck, build: Path, p, annex: int, name: str) -> None:
     data = _read(build, "figures", name)
     if data is None or data.empty:
@@ -684,6 +712,7 @@ def build_deck(build: Path, meta: dict, p) -> Path:
     _key_targets_slide(deck, build, p)
     _share_slide(deck, build, p)
     _scenarios_slide(deck, build, p)
+    _pipeline_slide(deck, build, p)
     _annex_slide(deck, build, p, 2, "nieuwbouw_sociaal")
     _annex_slide(deck, build, p, 3, "label_b")
     _annex_slide(deck, build, p, 4, "zonnepanelen")

@@ -7,8 +7,8 @@ homes a year does a target share take?". Retrofit (label B) and solar-panel proj
 corporation sit alongside. Full description: docs/scenarios.md.
 
 Modules, lowest first: config (vocabulary, Scenario, scenario files), model (the arithmetic and its
-closed form), resolve (scenario → Model), projection (deterministic run and Monte Carlo), solver
-and corporations, widgets (notebook chart and sliders), cli (`afspraken scenario`).
+closed form), resolve (scenario → Model), projection (deterministic run and Monte Carlo), solver,
+corporations and pipeline (the project pipeline's delivery forecast, scenario pijplijn), widgets (notebook chart and sliders), cli (`afspraken scenario`).
 """
 
 from .config import (
@@ -38,6 +38,14 @@ from .corporations import (
     project_solar,
 )
 from .model import Model, Solution
+from .pipeline import (
+    Forecast,
+    PipelineOutlook,
+    pipeline_forecast,
+    pipeline_outlook,
+    pipeline_scenario,
+    stage_parameters,
+)
 from .projection import (
     DEFAULT_PERCENTILES,
     DEFAULT_THRESHOLDS,
@@ -53,6 +61,12 @@ from .solver import describe_solution, share_reached, solve
 from .widgets import interactive, plot_share
 
 __all__ = [
+    "Forecast",
+    "PipelineOutlook",
+    "pipeline_forecast",
+    "pipeline_outlook",
+    "pipeline_scenario",
+    "stage_parameters",
     "CORPORATION_KEYS",
     "CORPORATION_SCHEMA",
     "DEFAULT_PERCENTILES",

@@ -91,6 +91,12 @@ TREND_INDICATORS = {
 }
 
 
+# The flow that the project pipeline's forecast can give (the flow name 'pipeline'; the forecast's
+# expected social-rent deliveries per year, scenarios.pipeline).
+PIPELINE_FLOW = "additions_social_per_year"
+PIPELINE_SCENARIO = "pijplijn"
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A validated scenario: parameter specs as written (not yet resolved against data)."""
@@ -211,7 +217,11 @@ def _check_flow_name(key: str, spec: str, where: str) -> None:
     if spec == "trend":
         _check_trend_key(key, where)
         return
+    if spec == "pipeline" and key == PIPELINE_FLOW:
+        return
     valid = ["a number", "{year: number, ...}", "{plan: ..., then: ...}", "{pace: trend, ...}"]
+    if key == PIPELINE_FLOW:
+        valid.insert(1, "'pipeline'")
     if key in WOONDEAL_FLOWS:
         valid.insert(1, "'woondeal'")
     if per_corporation:

@@ -18,6 +18,7 @@ from afspraken_analysis.schemas import CORPORATIONS
 
 from .config import (
     FLOW_KEYS,
+    PIPELINE_FLOW,
     PLAN_SOURCES,
     RATE_KEYS,
     STOCK_KEYS,
@@ -44,6 +45,7 @@ class _Context:
     tables: Mapping[str, pd.DataFrame] | None = None
     realisations: pd.DataFrame | None = None
     base: Mapping[str, Any] | None = None
+    pipeline: pd.DataFrame | None = None  # a pipeline forecast: year, segment, expected, ...
 
     def table(self, name: str) -> pd.DataFrame:
         if self.tables is not None and name in self.tables:
@@ -176,6 +178,8 @@ def _resolve_flow(
     if spec == "woondeal":
         pace, note = _woondeal_pace(key, params)
         return np.full(n, pace), f"{key}: {note}"
+    if spec == "pipeline":
+        return _resolve_pipeline(key, years, ctx)
     if spec == "trend":
         spec = {"pace": "trend"}
     if "plan" in spec:
@@ -237,6 +241,31 @@ def _resolve_trend(
     return values, (
         f"{key}: {_trend_note(key, False)}realised ({scope}) {shown}; realised years as realised, "
         f"other years at the realised mean {_num(pace)} a year"
+    )
+
+
+def _resolve_pipeline(key: str, years: np.ndarray, ctx: _Context) -> tuple[np.ndarray, str]:
+    """'pipeline': the expected social-rent deliveries of the pipeline forecast per year; a year
+    after the forecast's first year without one gets nothing (no project delivers then)."""
+    forecast = ctx.pipeline
+    if forecast is None or key != PIPELINE_FLOW:
+        raise UserError(
+            f"{key}: 'pipeline' needs the forecast of the project pipeline (monitoring table "
+            "pipeline, scenarios.pipeline_forecast) and none was supplied"
+        )
+    social = forecast[forecast["segment"] == "sociale_huur"]
+    series = {int(y): float(v) for y, v in zip(social["year"], social["expected"], strict=True)}
+    first = min(series, default=None)
+    if first is None or first > int(years[0]):
+        raise UserError(
+            f"{key}: the pipeline forecast starts in {first}, the projection in {int(years[0])}; "
+            "list the projects delivered since then (stage opgeleverd) in the pipeline"
+        )
+    values = np.array([series.get(int(y), 0.0) for y in years], dtype=float)
+    shown = ", ".join(f"{int(y)}: {_num(v)}" for y, v in zip(years, values, strict=True))
+    return values, (
+        f"{key}: expected deliveries of the project pipeline (homes × delivery probability of "
+        f"their stage, in the expected year plus the stage's delay): {shown}"
     )
 
 
@@ -329,16 +358,18 @@ def resolve(
     realisations: pd.DataFrame | None = None,
     tables: Mapping[str, pd.DataFrame] | None = None,
     base: Mapping[str, Any] | None = None,
+    pipeline: pd.DataFrame | None = None,
 ) -> Model:
     """Resolve a scenario against the data: base stocks, a planned value per flow and year, numeric
     distributions, and the notes behind every number. A `target` block is solved here.
 
     `tables` replaces data.load for the named tables, `base` replaces baseline.base_stocks(),
-    `realisations` (year, indicator, party, value) feeds the `trend` paces.
+    `realisations` (year, indicator, party, value) feeds the `trend` paces, `pipeline` (a forecast
+    of scenarios.pipeline_forecast) the flow 'pipeline'.
     """
     if isinstance(s, str):
         s = scenario(s)
-    model = _resolve_untargeted(s, _Context(tables, realisations, base))
+    model = _resolve_untargeted(s, _Context(tables, realisations, base, pipeline))
     if s.target is None:
         return model
     t = s.target
