@@ -1,16 +1,31 @@
 """Every path the project uses, relative to the project root (one place for paths)."""
 
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT = PACKAGE_DIR.parents[1]
 
 DATA_DIR = ROOT / "data"
-RAW_DIR = DATA_DIR / "raw"
-SOURCE_TEXT = RAW_DIR / "prestatieafspraken-apeldoorn-2024-2025.txt"
+RAW_DIR = DATA_DIR / "raw"  # raw files not tied to one agreement (CBS tables)
 ORIGINS_FILE = RAW_DIR / "origins.yml"
 CBS_DIR = RAW_DIR / "cbs"
 EXAMPLE_MONITORING_DIR = DATA_DIR / "voorbeeld-fictieve-cijfers"
+
+# One data package per agreement: data/agreements/<first>-<last>/ holds the tables of that
+# agreement and, in raw/, its text as received with an origin record (raw/origins.yml).
+AGREEMENTS_DIR = DATA_DIR / "agreements"
+AGREEMENT_TABLES = (
+    "themes",
+    "agreements",
+    "long_term_agreements",
+    "new_builds_mid_rent",
+    "new_builds_social",
+    "retrofits_label_b",
+    "solar_panels",
+    "targets",
+)
+PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
 
 SCENARIOS_FILE = DATA_DIR / "scenarios.yml"
 LABELS_FILE = PACKAGE_DIR / "labels.csv"
@@ -21,6 +36,19 @@ DOCS_DIR = ROOT / "docs"
 TESTS_DATA_DIR = ROOT / "tests" / "data"
 
 
-def table_file(name: str) -> Path:
-    """The committed CSV of a curated table."""
+def periods() -> list[str]:
+    """The agreement periods with a package in data/agreements/, oldest first (by start year)."""
+    found = [d.name for d in AGREEMENTS_DIR.iterdir() if d.is_dir() and PERIOD.match(d.name)]
+    return sorted(found, key=lambda p: tuple(map(int, p.split("-"))))
+
+
+def package_dir(period: str | None = None) -> Path:
+    """The package of an agreement period; the current (latest) one when none is given."""
+    return AGREEMENTS_DIR / (period or periods()[-1])
+
+
+def table_file(name: str, period: str | None = None) -> Path:
+    """The committed CSV of a curated table: in its agreement's package, or shared in data/."""
+    if name in AGREEMENT_TABLES:
+        return package_dir(period) / f"{name}.csv"
     return DATA_DIR / f"{name}.csv"

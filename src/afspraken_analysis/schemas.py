@@ -72,7 +72,7 @@ def list_col(description: str, allowed: list[str], nullable=False):
 def source_lines_col():
     return col(
         "string",
-        "Line range in data/raw/prestatieafspraken-apeldoorn-2024-2025.txt (first-last)",
+        "Line range (first-last) in the agreement text in the package's raw/ directory",
         pa.Check.str_matches(LINES),
     )
 

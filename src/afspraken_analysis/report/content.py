@@ -11,6 +11,7 @@ import pandas as pd
 from afspraken_analysis import caveats, labels, monitoring, tracking
 from afspraken_analysis.baseline import baseline_stock
 from afspraken_analysis.data import load
+from afspraken_analysis.paths import ROOT, table_file
 from afspraken_analysis.schemas import CORPORATIONS
 
 from . import params
@@ -90,7 +91,7 @@ def source(kind: str, p, **fields) -> str:
             f"report.source.{kind}",
             lang,
             lines=_lines(table_name),
-            file=f"data/{table_name}.csv",
+            file=str(table_file(table_name).relative_to(ROOT)),
             monitoring=monitoring_source(p),
         )
     if kind == "agreements":
