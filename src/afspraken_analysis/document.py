@@ -36,13 +36,14 @@ def source_file(period: str | None = None) -> Path:
 
 
 @cache
-def _lines_of(path: Path) -> list[str]:
+def source_lines_of(path: Path) -> list[str]:
+    """The lines of a raw text file (line 1 is index 0)."""
     return path.read_text(encoding="utf-8").splitlines()
 
 
 def source_lines(period: str | None = None) -> list[str]:
     """The raw document text, one string per line (line 1 is index 0)."""
-    return _lines_of(source_file(period))
+    return source_lines_of(source_file(period))
 
 
 def parse_line_range(lines: str) -> tuple[int, int]:

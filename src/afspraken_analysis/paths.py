@@ -1,6 +1,6 @@
 """Every path the project uses, relative to the project root (one place for paths)."""
 
-import re
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -14,7 +14,9 @@ EXAMPLE_MONITORING_DIR = DATA_DIR / "voorbeeld-fictieve-cijfers"
 
 # One data package per agreement: data/agreements/<first>-<last>/ holds the tables of that
 # agreement and, in raw/, its text as received with an origin record (raw/origins.yml).
+# AFSPRAKEN_AGREEMENTS_DIR points elsewhere, to try a set of packages before committing it.
 AGREEMENTS_DIR = DATA_DIR / "agreements"
+AGREEMENTS_ENV = "AFSPRAKEN_AGREEMENTS_DIR"
 AGREEMENT_TABLES = (
     "themes",
     "agreements",
@@ -25,7 +27,6 @@ AGREEMENT_TABLES = (
     "solar_panels",
     "targets",
 )
-PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
 
 SCENARIOS_FILE = DATA_DIR / "scenarios.yml"
 LABELS_FILE = PACKAGE_DIR / "labels.csv"
@@ -36,15 +37,27 @@ DOCS_DIR = ROOT / "docs"
 TESTS_DATA_DIR = ROOT / "tests" / "data"
 
 
+def agreements_dir() -> Path:
+    """Where the agreement packages are: data/agreements/, unless AFSPRAKEN_AGREEMENTS_DIR is set."""
+    return Path(os.environ.get(AGREEMENTS_ENV) or AGREEMENTS_DIR).resolve()
+
+
 def periods() -> list[str]:
-    """The agreement periods with a package in data/agreements/, oldest first (by start year)."""
-    found = [d.name for d in AGREEMENTS_DIR.iterdir() if d.is_dir() and PERIOD.match(d.name)]
+    """The agreement periods with a package, oldest first (by start year, then last year)."""
+    found = [d.name for d in agreements_dir().iterdir() if d.is_dir() and _is_period(d.name)]
     return sorted(found, key=lambda p: tuple(map(int, p.split("-"))))
+
+
+def _is_period(name: str) -> bool:
+    first, dash, last = name.partition("-")
+    return (
+        bool(dash) and len(first) == len(last) == 4 and (first + last).isdigit() and first <= last
+    )
 
 
 def package_dir(period: str | None = None) -> Path:
     """The package of an agreement period; the current (latest) one when none is given."""
-    return AGREEMENTS_DIR / (period or periods()[-1])
+    return agreements_dir() / (period or periods()[-1])
 
 
 def table_file(name: str, period: str | None = None) -> Path:
