@@ -13,7 +13,7 @@ from pathlib import Path
 from afspraken_analysis import __version__, labels
 from afspraken_analysis.data import period_in_force, targets_in_force
 from afspraken_analysis.document import sha256
-from afspraken_analysis.paths import AGREEMENTS_DIR, DATA_DIR, LABELS_FILE, ROOT, SCENARIOS_FILE
+from afspraken_analysis.paths import DATA_DIR, LABELS_FILE, ROOT, SCENARIOS_FILE, agreements_dir
 
 from . import content, params
 from .notebooks import KERNEL_NAME, TIMINGS, Step
@@ -37,7 +37,7 @@ def input_files(p: params.Params, sources: list[Path], params_file: Path | None)
     files = sorted(DATA_DIR.glob("*.csv")) + sorted(
         f for f in (DATA_DIR / "raw").rglob("*") if f.is_file()
     )
-    files += sorted(f for f in AGREEMENTS_DIR.rglob("*") if f.is_file())
+    files += sorted(f for f in agreements_dir().rglob("*") if f.is_file())
     files += [LABELS_FILE, STYLESHEET, *sources]
     if SCENARIOS_FILE.exists():
         files.append(SCENARIOS_FILE)
