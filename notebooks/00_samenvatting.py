@@ -55,7 +55,8 @@ blocks.paragraph(
         no_data=int((summary["category"] == "no_data").sum()),
     )
     + " "
-    + (labels.t("report.summary.no_monitoring", p.lang) if p.monitoring is None else ""),
+    + (labels.t("report.summary.no_monitoring", p.lang) if p.monitoring is None else "")
+    + (" " + content.agreement_note(p) if content.agreement_note(p) else ""),
     "lead",
 )
 

@@ -79,7 +79,7 @@ def test_the_monitoring_directory_and_a_parent_of_an_input_are_refused(tmp_path,
         assert code == 2 and why in err, err
         assert _tree(tmp_path) == before
     code, err = _report(Path("data"), capsys)
-    assert code == 2 and "data/agreements.csv, an input of the report" in err
+    assert code == 2 and "data/caveats.csv, an input of the report" in err
 
 
 def test_proc_gives_one_line(capsys):

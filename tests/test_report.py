@@ -226,8 +226,11 @@ def test_deck_opens_with_the_expected_slides(built):
 def test_manifest_records_parameters_inputs_and_kernel(built):
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["year"] == 2025 and manifest["parameters"]["lang"] == "nl"
+    assert manifest["agreement_period"] == "2024-2025"  # the agreement in force in 2025
     inputs = {i["path"]: i["sha256"] for i in manifest["inputs"]}
-    assert "data/new_builds_social.csv" in inputs and all(len(h) == 64 for h in inputs.values())
+    assert "data/agreements/2024-2025/new_builds_social.csv" in inputs and all(
+        len(h) == 64 for h in inputs.values()
+    )
     assert Path(manifest["kernel"]["executable"]).resolve() == Path(sys.executable).resolve()
     assert "commit" in manifest["git"] and manifest["package_version"]
     assert "steps" not in manifest and "timings.json" in manifest["outputs"]

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
+from . import document, packages
 from . import parties as party_names
 from .caveats import log_markdown
 from .errors import UserError
-from .paths import ROOT, table_file
+from .paths import AGREEMENT_TABLES, ROOT, periods, table_file
 from .schemas import TABLES, Table
 from .spreadsheet import RULE as SPREADSHEET_RULE
 from .spreadsheet import neutralise_frame
@@ -148,15 +150,93 @@ def _describe_schema_errors(exc: pa.errors.SchemaErrors, path: Path) -> str:
 
 
 @cache
-def _load_cached(name: str) -> pd.DataFrame:
-    return read_table(TABLES[name], table_file(name))
+def _load_cached(name: str, path: Path) -> pd.DataFrame:
+    return read_table(TABLES[name], path)
 
 
-def load(name: str) -> pd.DataFrame:
-    """A curated table as a typed, validated DataFrame, e.g. ``load("agreements")``."""
+def load(name: str, period: str | None = None) -> pd.DataFrame:
+    """A curated table as a typed, validated DataFrame, e.g. ``load("agreements")``.
+
+    An agreement's table comes from the current package (the latest period) unless `period`
+    names another, e.g. ``load("targets", period="2024-2025")``; the shared registries
+    (parties, party_groups, indicators) are the same for every period.
+    """
     if name not in TABLES:
         raise UserError(f"unknown table {name!r}; choose one of: {', '.join(TABLES)}")
-    return _load_cached(name).copy()
+    if period is not None and period not in periods():
+        raise UserError(
+            f"no agreement package for period {period!r}; loaded: {', '.join(periods())}"
+        )
+    return _load_cached(name, table_file(name, period)).copy()
+
+
+def current_period() -> str:
+    """The period of the current package: the latest by start year."""
+    return periods()[-1]
+
+
+def period_in_force(year: int) -> str | None:
+    """The agreement period that covers `year` (the latest one if two do), or None."""
+    covering = [p for p in periods() if _years(p)[0] <= year <= _years(p)[1]]
+    return covering[-1] if covering else None
+
+
+def period_for(year: int) -> str:
+    """The package a report for `year` rests on: the one in force, else the last one that ended
+    before `year`, else (a year before every agreement) the first."""
+    ended = [p for p in periods() if _years(p)[1] < year]
+    return period_in_force(year) or (ended[-1] if ended else periods()[0])
+
+
+def _years(period: str) -> tuple[int, int]:
+    return packages.period_years(period)
+
+
+def targets_in_force(year: int) -> pd.DataFrame:
+    """The targets a report for `year` tracks: those of the package `period_for(year)`, plus the
+    targets of earlier packages that carry over (the 2030 goals) and the later ones do not restate.
+    Each row keeps the `agreement_period` it comes from."""
+    period = period_for(year)
+    first = _years(period)[0]
+    frames = [load("targets", period)]
+    for earlier in reversed([p for p in periods() if _years(p)[0] < first]):
+        targets = load("targets", earlier)
+        known = set(pd.concat(frames)["target_id"])
+        keep = packages.carries_over(targets, earlier) & ~targets["target_id"].isin(known)
+        keep &= targets["end_year"].isna() | (targets["end_year"] >= first)
+        frames.append(targets[keep.fillna(False)])
+    return pd.concat(frames, ignore_index=True)
+
+
+def check_package(directory: Path) -> list[str]:
+    """Every problem of an agreement package: its name and raw text with origin record, each
+    table against its schema, every text at its recorded lines, the cross-checks (see packages)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise UserError(f"{directory}: not a directory; give an agreement package such as "
+                        "data/agreements/2024-2025")  # fmt: skip
+    problems = []
+    period = directory.name
+    if not packages.is_period(period):
+        problems.append(
+            f"{packages.where(directory)}: the directory name must be the agreement period, "
+            "first and last year, such as '2024-2025'"
+        )
+    problems += packages.origin_problems(directory)
+    frames = {}
+    for name in AGREEMENT_TABLES:
+        try:
+            frames[name] = read_table(TABLES[name], directory / f"{name}.csv")
+        except UserError as exc:
+            problems += str(exc).splitlines()
+    texts = document.text_files(directory)
+    if len(texts) == 1:
+        for name, df in frames.items():
+            problems += packages.text_problems(name, df, directory / f"{name}.csv", texts[0])
+    if len(frames) == len(AGREEMENT_TABLES) and packages.is_period(period):
+        indicators = set(load("indicators")["indicator"])
+        problems += packages.cross_problems(frames, period, directory, indicators)
+    return problems
 
 
 ROLES = {"party": "parties", "initiator": "initiators"}
@@ -342,6 +422,17 @@ def _cmd_list(args) -> int:
     return 0
 
 
+def _cmd_check(args) -> int:
+    problems = check_package(Path(args.directory))
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {args.directory}", file=sys.stderr)
+        return 1
+    print(f"{args.directory}: agreement package {Path(args.directory).name} is valid")
+    return 0
+
+
 def _cmd_dictionary(args) -> int:
     text = data_dictionary()
     if args.out:
@@ -367,6 +458,11 @@ def configure_cli(sub) -> None:
     p.set_defaults(func=_cmd_export)
     p = data_sub.add_parser("list", help="each table with its row count and description")
     p.set_defaults(func=_cmd_list)
+    p = data_sub.add_parser(
+        "check", help="validate an agreement package: schemas, cross-checks, texts at their lines"
+    )
+    p.add_argument("directory", help="the package directory, e.g. data/agreements/2024-2025")
+    p.set_defaults(func=_cmd_check)
     p = data_sub.add_parser("dictionary", help="print (or write) the data dictionary in Markdown")
     p.add_argument("--out", help="write to this file instead of printing")
     p.set_defaults(func=_cmd_dictionary)

@@ -12,12 +12,20 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
-from .paths import table_file
+from .paths import periods, table_file
 
 
-def _read_names(table: str, column: str, where: tuple[str, str] | None = None) -> list[str]:
-    with table_file(table).open(encoding="utf-8", newline="") as f:
+def _read_names(
+    table: str, column: str, where: tuple[str, str] | None = None, period: str | None = None
+) -> list[str]:
+    with table_file(table, period).open(encoding="utf-8", newline="") as f:
         return [r[column] for r in csv.DictReader(f) if where is None or r[where[0]] == where[1]]
+
+
+def _all_target_ids() -> list[str]:
+    """The target ids of every agreement package: the shared indicator registry serves them all."""
+    ids = [i for period in periods() for i in _read_names("targets", "target_id", period=period)]
+    return list(dict.fromkeys(ids))
 
 
 PARTY_NAMES = _read_names("parties", "party")
@@ -41,6 +49,8 @@ UNITS = ["homes", "pitches", "percent", "inhabitants", "TJ", "persons"]
 PartyDtype = pd.CategoricalDtype(PARTY_NAMES)
 CorporationDtype = pd.CategoricalDtype(CORPORATIONS)
 LINES = r"^\d+(-\d+)?$"
+# a plausible year; `data check` checks the annex years against the package's own period
+YEAR = pa.Check.in_range(2000, 2100)
 
 
 def col(dtype, description: str, *checks, unit: str | None = None, nullable=False, **kw):
@@ -72,7 +82,7 @@ def list_col(description: str, allowed: list[str], nullable=False):
 def source_lines_col():
     return col(
         "string",
-        "Line range in data/raw/prestatieafspraken-apeldoorn-2024-2025.txt (first-last)",
+        "Line range (first-last) in the agreement text in the package's raw/ directory",
         pa.Check.str_matches(LINES),
     )
 
@@ -89,7 +99,7 @@ def project_plan_columns() -> dict:
     """Columns of the annex tables that list planned homes per project (annexes 1 and 2)."""
     return {
         "corporation": corporation_col(),
-        "year": col("Int64", "Planned year of delivery", pa.Check.isin([2024, 2025])),
+        "year": col("Int64", "Planned year of delivery (within the agreement period)", YEAR),
         "project": col("string", "Project name"),
         "homes": homes_col("Planned homes"),
         "source_text": col("string", "The annex line as written"),
@@ -261,7 +271,7 @@ TABLES: dict[str, Table] = {
             ("corporation", "year"),
             10,
             corporation=corporation_col(),
-            year=col("Int64", "Year", pa.Check.isin([2024, 2025])),
+            year=col("Int64", "Year (within the agreement period)", YEAR),
             homes=homes_col("Homes to be retrofitted to at least label B in that year"),
             source_lines=source_lines_col(),
         ),
@@ -275,7 +285,10 @@ TABLES: dict[str, Table] = {
             15,
             corporation=corporation_col(),
             end_of_year=col(
-                "Int64", "Counted up to and including this year", pa.Check.isin([2023, 2024, 2025])
+                "Int64",
+                "Counted up to and including this year (the year before the agreement period, "
+                "or one of its years)",
+                YEAR,
             ),
             homes_cumulative=homes_col("Homes with solar panels at the end of the year"),
             share_of_stock_pct=col(
@@ -386,7 +399,7 @@ TABLES: dict[str, Table] = {
                 _read_names("indicators", "indicator"),
             ),
             serves_targets=list_col(
-                "Targets (target_id) the indicator serves", _read_names("targets", "target_id")
+                "Targets (target_id, of any agreement) the indicator serves", _all_target_ids()
             ),
             description=col(
                 "string", "What is counted, in English; for derived indicators the method"

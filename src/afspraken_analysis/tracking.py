@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import baseline
 from . import parties as party_names
-from .data import load
+from .data import current_period, load, period_for, targets_in_force
 from .errors import UserError
 from .progress import (  # noqa: F401 - the category vocabulary is part of tracking's public face
     ACCELERATION,
@@ -24,7 +24,9 @@ from .progress import (  # noqa: F401 - the category vocabulary is part of track
     _judge,
 )
 
-AGREEMENT_PERIOD = (2024, 2025)
+# The current package's period (the latest agreement); goal tracking for a year uses the period of
+# the package in force then (data.period_for) and each target's own agreement_period.
+AGREEMENT_PERIOD = tuple(map(int, current_period().split("-")))
 DEFAULT_WOONDEAL_START_YEAR = 2022
 NO_INFORMATION = "no_information"
 DEFAULT_WOONDEAL_END_YEAR = 2030  # 'Waar staan we in 2030?'; the document gives no period
@@ -163,7 +165,8 @@ def _series(target, realisations, parties) -> pd.Series:
     series = yearly(realisations, source, parties)
     if indicator == "solar_panels_added":
         # yearly additions from cumulative counts; annex 4 gives the end of 2023 per corporation
-        base = load("solar_panels").query("end_of_year == @target.start_year - 1")
+        base = load("solar_panels", target.agreement_period)
+        base = base.query("end_of_year == @target.start_year - 1")
         base = base[base["corporation"].astype(str).isin(parties or [])]
         if target.start_year - 1 not in series.index and len(base) == len(parties or []):
             series = pd.concat(
@@ -212,7 +215,7 @@ def _period(target, year: int, woondeal_start_year: int) -> tuple[int | None, in
     if end is None and target.target_id.startswith("woondeal"):
         end = DEFAULT_WOONDEAL_END_YEAR
     if target.basis == "period_total" and start is None:
-        start = AGREEMENT_PERIOD[0]
+        start = int(target.agreement_period.split("-")[0])  # the agreement the target belongs to
     return (int(start) if start is not None else None), (int(end) if end is not None else None)
 
 
@@ -249,7 +252,7 @@ def goal_tracking(
     `woondeal_start_year`: the first year the Woondeal targets count (the document gives none).
     `overrides`: categories set by hand (see apply_overrides); rows for other years are ignored.
     """
-    targets = load("targets") if targets is None else targets
+    targets = targets_in_force(year) if targets is None else targets
     rows = []
     for target in targets.itertuples(index=False):
         members, per_party = target_parties(target)
@@ -385,18 +388,20 @@ def annex_progress(realisations: pd.DataFrame | None, year: int) -> pd.DataFrame
         (3, "retrofits_label_b", "retrofits_label_b", "homes"),
         (4, "solar_panels", "solar_panels_cumulative", "homes_cumulative"),
     ]
+    period = period_for(year)  # the agreement in force, or the last one that ended
+    first, last = map(int, period.split("-"))
     frames = []
     for annex, table, indicator, column in specs:
-        plan = load(table)
+        plan = load(table, period)
         year_col = "end_of_year" if table == "solar_panels" else "year"
-        plan = plan[plan[year_col] >= AGREEMENT_PERIOD[0]]
+        plan = plan[plan[year_col] >= first]
         planned = (
             plan.groupby(["corporation", year_col], observed=True)[column].sum().rename("planned")
         )
         planned.index.names = ["corporation", "year"]
         rows = _values(realisations, indicator)
         # only the annexes' years: later deliveries are slipped homes (see project_progress)
-        plan_years = range(AGREEMENT_PERIOD[0], AGREEMENT_PERIOD[1] + 1)
+        plan_years = range(first, last + 1)
         in_plan = rows["party"].notna() & rows["year"].isin(plan_years)
         realised = rows[in_plan].groupby(["party", "year"])["value"].sum().rename("realised")
         realised.index.names = ["corporation", "year"]
@@ -430,7 +435,7 @@ def project_progress(realisations: pd.DataFrame | None, year: int) -> pd.DataFra
 
     `slipped` counts homes delivered after the planned year; `outstanding` what is still to come.
     """
-    plan = load("new_builds_social")
+    plan = load("new_builds_social", period_for(year))
     rows = _values(realisations, "social_new_builds")
     if "project" in rows:
         rows = rows[rows["project"].notna() & (rows["year"] <= year)]
@@ -480,7 +485,7 @@ def project_progress(realisations: pd.DataFrame | None, year: int) -> pd.DataFra
 
 def status_rollup(agreement_status: pd.DataFrame | None, year: int) -> pd.DataFrame:
     """Every agreement with its status in `year`; an agreement without one is 'no_information'."""
-    agreements = load("agreements")[
+    agreements = load("agreements", period_for(year))[
         ["agreement_id", "theme_id", "agreement_type", "initiators", "text"]
     ]
     if agreement_status is None:

@@ -112,7 +112,7 @@ _REQUIRED_HINTS = {
     "value": "fill in the figure, or clear the row (source and note too) if it is not known",
     "agreement_id": "fill in the agreement number (e.g. 2.10), or clear the row",
     "status": "choose a status: " + ", ".join(STATUS_CODES) + " (or their Dutch labels)",
-    "target_id": "fill in a target id (sheet 'doelen' or data/targets.csv), or clear the row",
+    "target_id": "fill in a target id (sheet 'doelen' or data/agreements/2024-2025/targets.csv), or clear the row",
     "category": "choose a category: " + ", ".join(tracking.CATEGORIES) + " (or their Dutch labels)",
     "justification": "say why the category is set by hand (e.g. 'Locatie gevonden, bouw start "
     "2026'): a manual category needs a justification",
@@ -460,7 +460,7 @@ def _target_id(value) -> str:
     raise _Bad(
         f"unknown target {text!r}",
         (f"did you mean {guess!r}? " if guess else "")
-        + "use a target id from data/targets.csv (sheet 'doelen' of the template)",
+        + "use a target id from data/agreements/2024-2025/targets.csv (sheet 'doelen' of the template)",
     )
 
 

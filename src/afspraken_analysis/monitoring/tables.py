@@ -167,7 +167,7 @@ def _override_columns() -> dict:
         ),
         "target_id": _column(
             "string",
-            "Target id from data/targets.csv, e.g. 'skaeve_huse'",
+            "Target id from data/agreements/2024-2025/targets.csv, e.g. 'skaeve_huse'",
             pa.Check.isin(list(_target_ids())),
             nl="Welk doel: een id uit de doelenlijst (tabblad 'doelen'), bijv. skaeve_huse.",
             input="required",

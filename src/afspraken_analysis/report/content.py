@@ -10,7 +10,8 @@ import pandas as pd
 
 from afspraken_analysis import caveats, labels, monitoring, tracking
 from afspraken_analysis.baseline import baseline_stock
-from afspraken_analysis.data import load
+from afspraken_analysis.data import load, period_for, period_in_force, targets_in_force
+from afspraken_analysis.paths import ROOT, table_file
 from afspraken_analysis.schemas import CORPORATIONS
 
 from . import params
@@ -91,7 +92,7 @@ def source(kind: str, p, **fields) -> str:
             f"report.source.{kind}",
             lang,
             lines=_lines(table_name),
-            file=f"data/{table_name}.csv",
+            file=str(table_file(table_name).relative_to(ROOT)),
             monitoring=monitoring_source(p),
         )
     if kind == "agreements":
@@ -169,6 +170,14 @@ def actual_text(row, lang: str) -> str:
     return labels.fmt_number(value, lang)
 
 
+def agreement_note(p) -> str:
+    """For a year after the last loaded agreement: that it ended and what the report still shows;
+    empty while an agreement is in force."""
+    if period_in_force(p.year) is not None:
+        return ""
+    return labels.t("report.agreement.ended", p.lang, period=period_for(p.year), year=p.year)
+
+
 def summary_targets(tracking_df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One row per target: theme, name, target in words, actual, and its progress category.
 
@@ -176,7 +185,9 @@ def summary_targets(tracking_df: pd.DataFrame, lang: str) -> pd.DataFrame:
     category set by hand carries the numbers of its notes (override_numbers, see override_notes)
     and `category_html` shows the chip with the mark.
     """
-    targets = load("targets").assign(theme_id=lambda d: theme_of(d))
+    years = tracking_df["year"].dropna()
+    in_force = targets_in_force(int(years.iloc[0])) if len(years) else load("targets")
+    targets = in_force.assign(theme_id=lambda d: theme_of(d))
     numbers = override_numbers(tracking_df)
     rows = []
     for target_id, group in tracking_df.groupby("target_id", sort=False):
@@ -452,8 +463,8 @@ def agreements_table(rollup: pd.DataFrame, p) -> pd.DataFrame:
 
     With `p.corporation`, only the agreements that corporation is involved in.
     """
-    agreements = load("agreements")
-    targets = load("targets")
+    agreements = load("agreements", period_for(p.year))
+    targets = targets_in_force(p.year)
     targets = targets.rename(columns={"value_low": "target_low", "value_high": "target_high"})
     by_agreement = {
         aid: "; ".join(target_text(row, p.lang) for _, row in group.iterrows())

@@ -11,11 +11,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from afspraken_analysis import __version__, labels
-from afspraken_analysis.data import load
+from afspraken_analysis.data import period_in_force, targets_in_force
 from afspraken_analysis.document import sha256
-from afspraken_analysis.paths import DATA_DIR, LABELS_FILE, ROOT, SCENARIOS_FILE
+from afspraken_analysis.paths import DATA_DIR, LABELS_FILE, ROOT, SCENARIOS_FILE, agreements_dir
 
-from . import params
+from . import content, params
 from .notebooks import KERNEL_NAME, TIMINGS, Step
 from .pdf import STYLESHEET
 
@@ -37,6 +37,7 @@ def input_files(p: params.Params, sources: list[Path], params_file: Path | None)
     files = sorted(DATA_DIR.glob("*.csv")) + sorted(
         f for f in (DATA_DIR / "raw").rglob("*") if f.is_file()
     )
+    files += sorted(f for f in agreements_dir().rglob("*") if f.is_file())
     files += [LABELS_FILE, STYLESHEET, *sources]
     if SCENARIOS_FILE.exists():
         files.append(SCENARIOS_FILE)
@@ -97,6 +98,8 @@ def _fmt_date(iso: str, lang: str) -> str:
 def data_basis(p: params.Params, lang: str) -> list[str]:
     """One line per data source the report rests on (title page)."""
     basis = [labels.t("report.basis.document", lang), labels.t("report.basis.cbs", lang)]
+    if note := content.agreement_note(p):
+        basis.insert(0, note)
     if p.monitoring is None:
         basis.append(labels.t("report.basis.no_monitoring", lang))
     else:
@@ -111,7 +114,7 @@ def data_basis(p: params.Params, lang: str) -> list[str]:
 
 def woondeal_text(p, key: str) -> str:
     """A sentence on the Woondeal period the report counts (its start year is a parameter)."""
-    targets = load("targets").set_index("target_id")
+    targets = targets_in_force(p.year).set_index("target_id")
     homes, social = targets.loc["woondeal_homes"], targets.loc["woondeal_social_homes"]
     return labels.t(
         key,
@@ -162,6 +165,8 @@ def write_manifest(build: Path, info: BuildInfo, files: list[Path], kernel: str)
         "python": sys.version.split()[0],
         "kernel": {"name": KERNEL_NAME, "executable": shown(Path(kernel))},
         "parameters": info.params,
+        # the agreement in force in the report year; null after the last loaded agreement
+        "agreement_period": period_in_force(info.params["year"]),
         "fictitious_data": info.fictitious,
         "notebooks": info.notebooks,
         "inputs": [{"path": shown(f), "sha256": sha256(f)} for f in files],
