@@ -40,3 +40,17 @@ def test_the_command_line_resolves_relative_paths_from_the_working_directory(mon
     monkeypatch.chdir(EXAMPLE_MONITORING_DIR.parent)
     p = params.validate({"monitoring": EXAMPLE_MONITORING_DIR.name})
     assert p.monitoring == EXAMPLE_MONITORING_DIR.resolve()
+
+
+def test_the_readme_walkthrough_monitoring_folder_is_ignored_by_git():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "afspraken template mijn-monitor" in readme
+    result = subprocess.run(
+        ["git", "check-ignore", "--no-index", "mijn-monitor/realisations.xlsx"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode == 128:
+        pytest.skip(f"not a git checkout: {result.stderr.strip()}")
+    assert result.returncode == 0, "mijn-monitor/ is not ignored by git"
