@@ -9,7 +9,7 @@ import subprocess
 import pandas as pd
 import pytest
 
-from afspraken_analysis import spreadsheet
+from afspraken_analysis import labels, spreadsheet
 from afspraken_analysis.cli import main
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR, NOTEBOOKS_DIR, ROOT
@@ -120,7 +120,7 @@ def test_an_automatic_seed_is_short_printed_and_repeats_the_run(capsys, tmp_path
     args = ["scenario", "run", "--scenario", "vertraging", "--runs", 300]
     code, out, _ = _out(capsys, [*args, "--out", tmp_path / "a.csv"])
     assert code == 0
-    seed = re.search(r"seed (\d+) \(repeat with --seed \1\)", out).group(1)
+    seed = re.search(r"seed (\d+) \(herhaal met --seed \1\)", out).group(1)
     assert len(seed) <= 6
     code, out, _ = _out(capsys, [*args, "--seed", seed, "--out", tmp_path / "b.csv"])
     assert code == 0
@@ -132,7 +132,7 @@ def test_scenario_run_refuses_to_overwrite_a_file_unless_asked(capsys, tmp_path)
     mine.write_text("my own numbers\n", encoding="utf-8")
     code, _, err = _out(capsys, ["scenario", "run", "--out", mine])
     assert code == 2
-    assert "already exists; nothing was written" in err and "--overwrite" in err
+    assert "bestaat al; er is niets geschreven" in err and "--overwrite" in err
     assert mine.read_text(encoding="utf-8") == "my own numbers\n"
     assert not (tmp_path / "mijn.excel.csv").exists()
     code, _, _ = _out(capsys, ["scenario", "run", "--out", mine, "--overwrite"])
@@ -163,3 +163,50 @@ def test_people_csv_neutralises_formulas_and_leaves_numbers_alone(tmp_path):
     spreadsheet.write_people_csv(frame, path)
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines == ["text;gap", "'=HYPERLINK(1);-1,50", "'-3 woningen;2,25", "gewoon;"]
+
+
+def test_plurals_follow_the_count_in_both_languages():
+    one = labels.t("report.corporation.initiative", "nl", n=1, statuses="x")
+    assert "bij 1 afspraak (" in one
+    assert "bij 2 afspraken (" in labels.t("report.corporation.initiative", "nl", n=2, statuses="x")
+    fields = {"year": 2025, "targets": 1, "agreements": 1, "attention": 0, "no_data": 0}
+    assert "Bereikt: 1 doel;" in labels.t("report.summary.lead", "nl", achieved=1, **fields)
+    assert "Achieved: 1 target;" in labels.t("report.summary.lead", "en", achieved=1, **fields)
+    assert "Bereikt: 0 doelen;" in labels.t("report.summary.lead", "nl", achieved=0, **fields)
+
+
+def _validate_output(capsys, argv, monkeypatch, env=None) -> tuple[str, str]:
+    if env is None:
+        monkeypatch.delenv(labels.LANG_ENV, raising=False)
+    else:
+        monkeypatch.setenv(labels.LANG_ENV, env)
+    main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return captured.out, captured.err
+
+
+def test_the_command_line_speaks_dutch_by_default_and_english_on_request(
+    capsys, tmp_path, monkeypatch
+):
+    good = EXAMPLE_MONITORING_DIR / "category_overrides.csv"
+    out, _ = _validate_output(capsys, ["validate", good], monkeypatch)
+    assert "(category_overrides, 1 rij)" in out
+    out, _ = _validate_output(capsys, ["--lang", "en", "validate", good], monkeypatch)
+    assert "(category_overrides, 1 row)" in out
+    out, _ = _validate_output(capsys, ["validate", good], monkeypatch, env="en")
+    assert "(category_overrides, 1 row)" in out
+    missing = tmp_path / "realisations.csv"
+    _, err = _validate_output(capsys, ["validate", missing], monkeypatch)
+    assert err.strip().endswith("1 probleem gevonden")
+    _, err = _validate_output(
+        capsys, ["--lang", "en", "scenario", "run", "--scenario", "x"], monkeypatch
+    )
+    assert err.startswith("error: unknown scenario 'x'")
+    _, err = _validate_output(capsys, ["scenario", "run", "--scenario", "x"], monkeypatch)
+    assert err.startswith("fout: unknown scenario 'x'")
+
+
+def test_an_unknown_language_in_the_environment_is_refused(capsys, monkeypatch):
+    monkeypatch.setenv(labels.LANG_ENV, "de")
+    assert main(["scenario", "list"]) == 2
+    assert "AFSPRAKEN_LANG='de': choose one of nl, en" in capsys.readouterr().err

@@ -76,10 +76,10 @@ def _check_out(args) -> list[Path]:
     check_output_file(paths[1], "--out")
     existing = [str(p) for p in paths if p.exists() or p.is_symlink()]
     if existing and not args.overwrite:
+        files = " & ".join(existing)
+        lang = getattr(args, "cli_lang", "nl")
         raise UserError(
-            f"--out {args.out}: {' and '.join(existing)} already exist"
-            f"{'s' if len(existing) == 1 else ''}; nothing was written. Choose a new name, or add "
-            "--overwrite to replace it"
+            t("cli.scenario.exists", lang, out=args.out, files=files, count=len(existing))
         )
     return paths
 
@@ -92,10 +92,12 @@ def _write(df: pd.DataFrame, args) -> None:
     neutralise_frame(df).to_csv(args.out, index=False)
     people = people_csv_path(args.out)
     write_people_csv(df, people)
-    print(f"Written: {args.out} (full precision) and {people} (Excel, Dutch settings; rounded)")
+    lang = getattr(args, "cli_lang", "nl")
+    print(t("cli.scenario.written", lang, out=args.out, people=people))
 
 
 def _cmd_run(args) -> int:
+    lang = getattr(args, "cli_lang", "nl")
     _check_out(args)
     if args.runs is not None:
         check_runs(args.runs)
@@ -108,7 +110,8 @@ def _cmd_run(args) -> int:
             raise UserError("--runs: the Monte Carlo covers the stock table only (--table stock)")
         fn = project_retrofits if args.table == "retrofits" else project_solar
         df = fn(s, realisations=realisations)
-        print(f"{args.table} per corporation, scenario {s.name}: {len(df)} rows")
+        lang = getattr(args, "cli_lang", "nl")
+        print(t("cli.scenario.rows", lang, table=args.table, name=s.name, n=len(df)))
         _write(df, args)
         _print_notes(df.attrs["notes"])
         return 0
@@ -129,8 +132,8 @@ def _cmd_run(args) -> int:
         df = monte_carlo(model, runs=args.runs, seed=args.seed)
         end = df.iloc[-1]
         print(
-            f"Monte Carlo, {args.runs:,} runs, seed {df.attrs['seed']} (repeat with --seed "
-            f"{df.attrs['seed']}): share in {int(end['year'])} "
+            t("cli.scenario.seed", lang, runs=args.runs, seed=df.attrs["seed"])
+            + f": share in {int(end['year'])} "
             f"P10 {end['social_rent_share_pct_p10']:.2f} %, P50 {end['social_rent_share_pct_p50']:.2f} %, "
             f"P90 {end['social_rent_share_pct_p90']:.2f} %; chance ≥ 25 %: {end['chance_share_ge_25_pct']:.1f} %, "
             f"≥ 30 %: {end['chance_share_ge_30_pct']:.1f} %"
