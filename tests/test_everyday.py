@@ -210,3 +210,14 @@ def test_an_unknown_language_in_the_environment_is_refused(capsys, monkeypatch):
     monkeypatch.setenv(labels.LANG_ENV, "de")
     assert main(["scenario", "list"]) == 2
     assert "AFSPRAKEN_LANG='de': choose one of nl, en" in capsys.readouterr().err
+
+
+def test_a_report_table_gets_its_people_csv_in_excel_beside_it(tmp_path):
+    from afspraken_analysis.report import blocks
+
+    frame = pd.DataFrame({"year": [2024, 2025], "share_pct": [25.349, 26.0]})
+    blocks.write_csv(frame, tmp_path / "tables" / "aandeel.csv", people=True)
+    machine = (tmp_path / "tables" / "aandeel.csv").read_text(encoding="utf-8")
+    people = (tmp_path / "tables" / "excel" / "aandeel.csv").read_text(encoding="utf-8-sig")
+    assert machine.splitlines()[1] == "2024,25.349"
+    assert people.splitlines() == ["year;share_pct", "2024;25,3", "2025;26,0"]
