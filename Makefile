@@ -3,7 +3,7 @@ YEAR ?= 2025
 # uv from PATH, or as a module of the python3 that scripts/setup.sh installed it into
 UV ?= $(shell command -v uv >/dev/null 2>&1 && echo uv || echo python3 -m uv)
 
-.PHONY: help setup report export test lint format docs clean
+.PHONY: help setup report lab export test lint format docs clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -13,6 +13,14 @@ setup: ## install system packages (if missing), uv and the locked Python environ
 
 report: setup ## set up, then build the yearly report for YEAR (default 2025) on the shipped data
 	$(UV) run --locked afspraken report --year $(YEAR)
+
+# The notebooks are jupytext .py files: scripts/jupyterlab/overrides.json makes JupyterLab open them
+# as notebooks on a click; the kernel is the project's Python (uv run), working in notebooks/, and
+# the notebooks read relative paths (monitoring = "mijn-monitor") from the project root.
+# LAB_ARGS passes more options, e.g. make lab LAB_ARGS="--no-browser --port 8890".
+lab: setup ## open the notebooks in JupyterLab with the project's kernel
+	$(UV) run --locked jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.app_settings_dir="$(CURDIR)/scripts/jupyterlab" --LabApp.default_url=/lab/tree/notebooks $(LAB_ARGS)
 
 export: setup ## export every agreement table as CSV + datapackage.json to outputs/data
 	$(UV) run --locked afspraken data export outputs/data

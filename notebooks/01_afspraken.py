@@ -28,7 +28,7 @@ from afspraken_analysis.report import blocks, content, params
 
 # %% tags=["parameters"]
 year: int = 2025  # report year (2024-2030)
-monitoring: str = ""  # directory with monitoring data; empty: the shipped data only
+monitoring: str = ""  # monitoring data directory (relative: from the project root); empty: none
 lang: str = "nl"  # language of every text: nl or en
 corporation: str = ""  # only the agreements this corporation is involved in; empty: all
 output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing is written

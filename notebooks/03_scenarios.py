@@ -26,7 +26,7 @@ from afspraken_analysis.report import pipeline as pijplijn
 
 # %% tags=["parameters"]
 year: int = 2025  # report year (2024-2030)
-monitoring: str = ""  # directory with monitoring data; empty: the shipped data only
+monitoring: str = ""  # monitoring data directory (relative: from the project root); empty: none
 scenario: str = "afspraken"  # scenario the sliders start from (data/scenarios.yml)
 lang: str = "nl"  # language of every text: nl or en
 woondeal_start_year: int = 2022  # first year the Woondeal counts (the document gives none)

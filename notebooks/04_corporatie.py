@@ -26,7 +26,7 @@ from afspraken_analysis.report import blocks, content, params, plots
 
 # %% tags=["parameters"]
 year: int = 2025  # report year (2024-2030)
-monitoring: str = ""  # directory with monitoring data; empty: the shipped data only
+monitoring: str = ""  # monitoring data directory (relative: from the project root); empty: none
 lang: str = "nl"  # language of every text: nl or en
 corporation: str = ""  # one housing corporation, as the document writes it; empty: all
 output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing is written

@@ -20,11 +20,19 @@ fi
 UV=(uv)
 if ! command -v uv >/dev/null; then
   if ! python3 -m uv --version >/dev/null 2>&1; then
-    echo "Installing uv"
+    echo "Installing uv (the Python package manager)"
     python3 -m pip install --quiet --disable-pip-version-check uv
   fi
   UV=(python3 -m uv)
 fi
 # compiled bytecode: imports (pandas in every kernel) start several times faster, and the
 # environment may set PYTHONDONTWRITEBYTECODE, which would otherwise recompile on every start
-"${UV[@]}" sync --locked --compile-bytecode --quiet
+# a fresh machine downloads and compiles the whole environment (about a minute): say so and let
+# uv show its progress; an existing one is only checked, quietly
+if [ -d .venv ]; then
+  "${UV[@]}" sync --locked --compile-bytecode --quiet
+else
+  echo "Installing the Python environment in .venv (the locked packages; a minute or more, uv shows its progress)"
+  "${UV[@]}" sync --locked --compile-bytecode
+  echo "Python environment ready"
+fi

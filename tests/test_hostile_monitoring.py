@@ -96,7 +96,7 @@ def test_the_problem_list_is_capped_per_file_and_counted_per_kind(tmp_path, caps
     path.write_text(HEADER + ROW * 5_000, encoding="utf-8")
     code, out = run(["validate", str(path)], capsys)
     lines = out.splitlines()
-    assert code == 1 and "4999 problems found" in out
+    assert code == 1 and "4999 problemen gevonden" in out
     assert len(lines) == monitoring.load.MAX_PROBLEMS_PER_FILE + 2  # + the rest + the count
     assert lines[0].endswith(
         "row 3, column 'value': a second row for the same year, indicator, "

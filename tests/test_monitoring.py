@@ -388,7 +388,7 @@ def test_rows_without_a_value_are_not_filled_in_and_validate_says_so(tmp_path, c
         encoding="utf-8",
     )
     assert main(["validate", str(path)]) == 0
-    assert "1 rows not filled in" in capsys.readouterr().out
+    assert "1 rij niet ingevuld" in capsys.readouterr().out
     assert monitoring.load_realisations(path)["party"].tolist() == ["Ons Huis"]
 
 
@@ -449,7 +449,7 @@ def test_an_overrides_file_without_filled_in_rows_means_no_overrides(tmp_path, c
     path = tmp_path / "category_overrides.csv"
     path.write_text("year,target_id,party,category,justification\n2025,skaeve_huse,,,\n")
     assert main(["validate", str(path)]) == 0
-    assert "0 rows; 1 rows not filled in" in capsys.readouterr().out
+    assert "0 rijen; 1 rij niet ingevuld" in capsys.readouterr().out
     assert monitoring.load_category_overrides(path).empty
     path.write_text("year,target_id,party,category,justification\n")
     assert monitoring.load_category_overrides(path).empty

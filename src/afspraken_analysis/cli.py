@@ -10,6 +10,7 @@ import tempfile
 import traceback
 
 from .errors import UserError
+from .labels import LANG_ENV, LANGUAGES, default_lang, t
 from .userfiles import os_problem
 
 # Sub-command → the module that adds it (with configure_cli(subparsers)). Only the module of the
@@ -24,59 +25,82 @@ COMMANDS = {
 }
 
 
-def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None, lang: str = "nl") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="afspraken",
         description="Monitor van de prestatieafspraken Apeldoorn 2024-2025 (richting 2030).",
     )
+    parser.add_argument(
+        "--lang",
+        dest="cli_lang",
+        choices=LANGUAGES,
+        default=lang,
+        help=t("cli.lang_help", lang, env=LANG_ENV),
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    first = next((a for a in argv or [] if not a.startswith("-")), None)
+    words = [a for i, a in enumerate(argv or []) if i == 0 or (argv or [])[i - 1] != "--lang"]
+    first = next((a for a in words if not a.startswith("-")), None)
     modules = [COMMANDS[first]] if first in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for name in modules:
         importlib.import_module(f"afspraken_analysis.{name}").configure_cli(sub)
     return parser
 
 
-def _internal_error() -> int:
+def _internal_error(lang: str) -> int:
     """Exit 3: a short message, the full traceback in a new file of the tool's own in the temp dir."""
     text = traceback.format_exc()
     try:
         fd, name = tempfile.mkstemp(prefix="afspraken-traceback-", suffix=".txt")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
-        where = f"the full traceback is in {name}"
+        where = t("cli.traceback_file", lang, name=name)
     except OSError:
-        where = "the traceback could not be written to the temp directory"
+        where = t("cli.traceback_unwritten", lang)
     last = text.strip().splitlines()[-1][:200]
-    print(
-        f"fout: internal error ({last}); {where}; please report it with that file",
-        file=sys.stderr,
-    )
+    print(t("cli.internal_error", lang, last=last, where=where), file=sys.stderr)
     return 3
+
+
+def _message_lang(args: argparse.Namespace, argv: list[str]) -> str:
+    """The language of the messages: --lang before the command, else $AFSPRAKEN_LANG, else the
+    report's own --lang (`afspraken report --lang en`), else Dutch."""
+    before = argv[: argv.index(args.command)] if args.command in argv else argv
+    given = any(a == "--lang" or a.startswith("--lang=") for a in before)
+    if not given and not os.environ.get(LANG_ENV) and getattr(args, "lang", None) in LANGUAGES:
+        return args.lang
+    return args.cli_lang
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command. Exit 0 ok, 1 problems found (validate), 2 bad input or arguments (a message
-    "fout: ..."), 3 an internal error (the traceback in a file); never a traceback on screen."""
+    "fout: ..." / "error: ..." with --lang en), 3 an internal error (the traceback in a file);
+    never a traceback on screen."""
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser(argv).parse_args(argv)
+    try:
+        lang = default_lang()
+    except ValueError as exc:
+        print(t("cli.error", "nl", message=exc), file=sys.stderr)
+        return 2
+    args = build_parser(argv, lang).parse_args(argv)
+    lang = args.cli_lang = _message_lang(args, argv)
     try:
         return args.func(args) or 0
     except UserError as exc:
-        print(f"fout: {exc}", file=sys.stderr)
+        print(t("cli.error", lang, message=exc), file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
     except OSError as exc:  # a file problem no command check caught: still one line, exit 2
         name = exc.filename if exc.filename is not None else ""
-        print(f"fout: {str(name)[:200]}: {os_problem(exc)}", file=sys.stderr)
+        message = f"{str(name)[:200]}: {os_problem(exc)}"
+        print(t("cli.error", lang, message=message), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("fout: interrupted", file=sys.stderr)
+        print(t("cli.interrupted", lang), file=sys.stderr)
         return 130
     except Exception:  # also MemoryError and RecursionError: never a traceback on screen
-        return _internal_error()
+        return _internal_error(lang)
 
 
 if __name__ == "__main__":

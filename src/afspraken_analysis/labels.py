@@ -3,11 +3,35 @@
 from __future__ import annotations
 
 import csv
+import os
+import string
 from functools import cache
 
 from .paths import LABELS_FILE
 
 LANGUAGES = ("nl", "en")
+LANG_ENV = "AFSPRAKEN_LANG"  # the command line's language when --lang is not given
+
+
+class _Formatter(string.Formatter):
+    """str.format plus plurals: `{n:plural:doel|doelen}` gives 'doel' for 1, else 'doelen'."""
+
+    def format_field(self, value, format_spec: str):
+        if format_spec.startswith("plural:"):
+            one, _, other = format_spec.removeprefix("plural:").partition("|")
+            return one if value == 1 else other
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
+def default_lang() -> str:
+    """The command line's language: $AFSPRAKEN_LANG, else Dutch (the report's default)."""
+    value = os.environ.get(LANG_ENV, "").strip()
+    if value and value not in LANGUAGES:
+        raise ValueError(f"{LANG_ENV}={value!r}: choose one of {', '.join(LANGUAGES)}")
+    return value or "nl"
 
 
 @cache
@@ -17,14 +41,15 @@ def _table() -> dict[str, dict[str, str]]:
 
 
 def t(key: str, lang: str = "nl", **fields) -> str:
-    """The text for `key` in `lang`, with `{field}` placeholders filled in."""
+    """The text for `key` in `lang`, with `{field}` placeholders filled in (`{n:plural:a|b}`:
+    the singular a when n is 1, else the plural b)."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     try:
         text = _table()[key][lang]
     except KeyError:
         raise KeyError(f"label {key!r} is missing from {LABELS_FILE.name}") from None
-    return text.format(**fields) if fields else text
+    return _FORMATTER.format(text, **fields) if fields else text
 
 
 def fmt_number(value, lang: str = "nl", decimals: int = 0) -> str:

@@ -9,6 +9,8 @@ and the cell is stored as text with Excel's own quote prefix.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -85,3 +87,70 @@ def protect_workbook(workbook) -> None:
                 if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
                     cell.data_type = "s"
                     cell.quotePrefix = True
+
+
+# ---------------------------------------------------------------------------------------------
+# CSVs for people: what Excel with Dutch settings opens as columns and numbers
+# ---------------------------------------------------------------------------------------------
+
+PEOPLE_CSV_RULE = (
+    "CSV for people (Excel with Dutch settings): separated by semicolons, decimal comma, UTF-8 "
+    "with a byte-order mark; numbers rounded for reading (whole numbers stay whole, otherwise 2 "
+    "decimals, 1 where a column reaches 10 or more); the full precision is in the CSV beside it."
+)
+
+
+def _decimals(values: pd.Series) -> int:
+    """Decimals a number column is shown with: 0 when whole, else 1 from 10 up, else 2."""
+    numbers = values.dropna().astype(float)
+    if numbers.empty or (numbers == numbers.round()).all():
+        return 0
+    return 1 if numbers.abs().max() >= 10 else 2
+
+
+def _number_text(values: pd.Series, decimal: str) -> pd.Series:
+    """A number column as text, rounded for reading; a missing value is empty."""
+    decimals = _decimals(values)
+
+    def text(value) -> str:
+        if pd.isna(value):
+            return ""
+        return f"{float(value):.{decimals}f}".replace(".", decimal)
+
+    return values.map(text).astype(object)
+
+
+def _is_number_column(column: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def readable_text(frame: pd.DataFrame) -> str:
+    """`frame` as a plain-text table for a screen, numbers rounded as in the people's CSV."""
+    out = frame.copy()
+    for i in range(out.shape[1]):
+        if _is_number_column(out.iloc[:, i]):
+            out.isetitem(i, _number_text(out.iloc[:, i], ".").replace("", "–"))
+    return out.to_string(index=False)
+
+
+def people_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` as text for the people's CSV: numbers rounded with a decimal comma, text that a
+    spreadsheet would run as a formula neutralised (numbers are never touched by that rule)."""
+    out = neutralise_frame(frame).copy()
+    for i in range(out.shape[1]):
+        if _is_number_column(out.iloc[:, i]):
+            out.isetitem(i, _number_text(out.iloc[:, i], ","))
+    return out
+
+
+def write_people_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write `frame` as a CSV for people (PEOPLE_CSV_RULE); the same bytes every time."""
+    people_frame(frame).to_csv(
+        path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\r\n"
+    )
+
+
+def people_csv_path(path: str | Path) -> Path:
+    """Where the people's CSV of the machine-readable CSV `path` goes: `x.csv` → `x.excel.csv`."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.excel{path.suffix or '.csv'}")

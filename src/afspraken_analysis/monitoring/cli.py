@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from afspraken_analysis.labels import t
 from afspraken_analysis.userfiles import check_output_dir
 
 from .load import _check_path
@@ -13,18 +14,19 @@ from .templates import write_templates
 
 
 def _cmd_validate(args) -> int:
+    lang = getattr(args, "cli_lang", "nl")
     checked = [c for path in args.paths for c in _check_path(Path(path))]
     count = sum(c.count for c in checked)
     for result in checked:
         for problem in result.listed():
             print(problem)
         if not result.count:
-            note = (
-                f"; {len(result.unfilled_rows)} rows not filled in" if result.unfilled_rows else ""
-            )
-            print(f"ok: {_display(result.path)} ({result.table}, {len(result.frame)} rows{note})")
+            unfilled = len(result.unfilled_rows)
+            note = t("cli.validate.unfilled", lang, n=unfilled) if unfilled else ""
+            path, rows = _display(result.path), len(result.frame)
+            print(t("cli.validate.ok", lang, path=path, table=result.table, rows=rows, note=note))
     if count:
-        print(f"{count} problem{'s' if count > 1 else ''} found", file=sys.stderr)
+        print(t("cli.validate.problems", lang, n=count), file=sys.stderr)
         return 1
     return 0
 
@@ -36,11 +38,7 @@ def _cmd_template(args) -> int:
     )
     for path in paths:
         print(path)
-    print(
-        "Vul de XLSX-bestanden in (of de CSV-bestanden in csv/) en controleer ze met: afspraken validate\n"
-        "category_overrides is alleen voor een voortgang die je met de hand vaststelt; laat het "
-        "anders leeg of haal het weg."
-    )
+    print(t("cli.template.done", getattr(args, "cli_lang", "nl")))
     return 0
 
 

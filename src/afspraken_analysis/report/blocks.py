@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from afspraken_analysis import labels
-from afspraken_analysis.spreadsheet import neutralise_frame
+from afspraken_analysis.spreadsheet import neutralise_frame, write_people_csv
 
 NUMERIC_FORMATS = ("int", "pct", "pct0")
 
@@ -137,6 +137,7 @@ def table(
         write_csv(
             _csv_frame(csv_data if csv_data is not None else data),
             p.output_dir / "tables" / f"{name}.csv",
+            people=True,
         )
     head = "".join(
         f'<th class="{"target " if c == target else ""}{_align(formats.get(c, "text"))}">'
@@ -176,15 +177,19 @@ def _row(record: dict, columns, formats, target, lang, css_class: str = "") -> s
     )
 
 
-def write_csv(data: pd.DataFrame, path: Path) -> None:
+def write_csv(data: pd.DataFrame, path: Path, people: bool = False) -> None:
     """A CSV written the same way every time: UTF-8, '\\n' line ends, no index.
 
     Text a spreadsheet would run as a formula gets a leading apostrophe (`spreadsheet.RULE`).
+    `people`: also the CSV for people in excel/ beside it (`spreadsheet.PEOPLE_CSV_RULE`).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     neutralise_frame(data).to_csv(
         path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.6g"
     )
+    if people:
+        (path.parent / "excel").mkdir(exist_ok=True)
+        write_people_csv(data, path.parent / "excel" / path.name)
 
 
 def _csv_frame(data: pd.DataFrame) -> pd.DataFrame:
@@ -210,6 +215,8 @@ def note_list(p, name: str, items, title: str | None = None) -> Html:
     """A bullet list (assumptions, notes), also written as tables/<name>.csv (one column)."""
     items = [str(i) for i in items]
     if p.output_dir is not None:
-        write_csv(pd.DataFrame({"text": items}), p.output_dir / "tables" / f"{name}.csv")
+        write_csv(
+            pd.DataFrame({"text": items}), p.output_dir / "tables" / f"{name}.csv", people=True
+        )
     heading = f'<p class="list-title">{html.escape(title)}</p>' if title else ""
     return Html(heading) + bullets(items, "notes")

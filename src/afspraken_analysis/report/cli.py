@@ -10,7 +10,7 @@ from pathlib import Path
 
 from afspraken_analysis import yamlfile
 from afspraken_analysis.errors import UserError
-from afspraken_analysis.labels import LANGUAGES
+from afspraken_analysis.labels import LANGUAGES, t
 from afspraken_analysis.paths import OUTPUTS_DIR
 from afspraken_analysis.tracking import DEFAULT_WOONDEAL_START_YEAR
 
@@ -56,10 +56,11 @@ def _cmd_report(args) -> int:
             p, out, params_file=Path(args.params) if args.params else None, progress=progress
         )
     if not args.quiet:
+        lang = getattr(args, "cli_lang", "nl")
+        seconds = f"{time.perf_counter() - start:.1f}".replace(".", "," if lang == "nl" else ".")
+        path = params.relative(out.resolve())
         print(
-            f"report {p.year} written to {params.relative(out.resolve())} "
-            f"in {time.perf_counter() - start:.1f} s",
-            file=sys.stderr,
+            t("cli.report.written", lang, year=p.year, path=path, seconds=seconds), file=sys.stderr
         )
     return 0
 

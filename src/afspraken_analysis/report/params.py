@@ -109,7 +109,13 @@ def _check_names(names, declared) -> list[str]:
     return problems
 
 
-def _check_value(name: str, value, problems: list[str]):
+def _absolute(value: str, base: Path | None) -> Path:
+    """`value` as an absolute path; a relative one from `base` (default: the working directory)."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (base or Path.cwd()) / path
+
+
+def _check_value(name: str, value, problems: list[str], base: Path | None = None):
     """The normalised value, or None after appending a problem."""
     spec = SPECS[name]
     if not isinstance(value, spec.type) or isinstance(value, bool):
@@ -145,29 +151,29 @@ def _check_value(name: str, value, problems: list[str]):
             return None
         return match[0]
     elif name == "monitoring" and value:
-        path = Path(value).expanduser()
-        path = path if path.is_absolute() else (Path.cwd() / path)
+        path = _absolute(value, base)
         if not path.is_dir():
-            problems.append(f"monitoring directory {value!r} does not exist")
+            problems.append(f"monitoring directory {value!r} does not exist (looked for {path})")
             return None
         return path.resolve()
     elif name == "output_dir" and value:
-        return Path(value).expanduser().resolve()
+        return _absolute(value, base).resolve()
     return value or None if name in ("monitoring", "corporation", "output_dir") else value
 
 
-def validate(values: Mapping, declared=None) -> Params:
+def validate(values: Mapping, declared=None, *, base: Path | None = None) -> Params:
     """Validate parameter values given as a mapping (CLI, YAML file or a notebook).
 
-    `declared`: the names allowed (default: every known parameter). Raises UserError listing
-    every problem at once.
+    `declared`: the names allowed (default: every known parameter); `base`: the directory
+    relative paths start from (default: the working directory). Raises UserError listing every
+    problem at once.
     """
     declared = list(declared if declared is not None else SPECS)
     problems = _check_names(values, declared)
     normalised = {}
     for name, value in values.items():
         if name in declared and name in SPECS:
-            normalised[name] = _check_value(name, value, problems)
+            normalised[name] = _check_value(name, value, problems, base)
     if problems:
         raise UserError("invalid parameters:\n  " + "\n  ".join(problems))
     return Params(**normalised)
@@ -207,13 +213,16 @@ def check(namespace: Mapping) -> Params:
     """Validate a notebook's parameters; call as ``p = params.check(globals())``.
 
     Checks every name papermill injected against the notebook's declared parameters, then the
-    type and value of each declared parameter.
+    type and value of each declared parameter. Relative paths start from the project root, as on
+    the command line run there: a kernel in JupyterLab runs in notebooks/, where the README's
+    `mijn-monitor` would not be found.
     """
     declared = declared_in(namespace)
     problems = _check_names(injected_names(namespace.get("In")), declared)
     if problems:
         raise UserError("invalid parameters:\n  " + "\n  ".join(problems))
-    return validate({name: namespace[name] for name in declared if name in namespace}, declared)
+    values = {name: namespace[name] for name in declared if name in namespace}
+    return validate(values, declared, base=ROOT)
 
 
 def parameter_names(notebook_source: str) -> list[str]:

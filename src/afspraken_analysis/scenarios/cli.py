@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -12,7 +13,12 @@ import pandas as pd
 from afspraken_analysis import monitoring
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.labels import t
-from afspraken_analysis.spreadsheet import neutralise_frame
+from afspraken_analysis.spreadsheet import (
+    neutralise_frame,
+    people_csv_path,
+    readable_text,
+    write_people_csv,
+)
 from afspraken_analysis.userfiles import check_output_file
 
 from .config import (
@@ -58,10 +64,45 @@ def _cmd_list(args) -> int:
     return 0
 
 
+SEED_DIGITS = 6  # an automatic seed short enough to type again
+
+
+def _check_out(args) -> list[Path]:
+    """The files --out writes (the CSV and its people's CSV); an existing one only with
+    --overwrite, as the tool cannot tell a file it wrote from a user's."""
+    if args.out is None:
+        return []
+    paths = [check_output_file(args.out, "--out"), people_csv_path(args.out)]
+    check_output_file(paths[1], "--out")
+    existing = [str(p) for p in paths if p.exists() or p.is_symlink()]
+    if existing and not args.overwrite:
+        files = " & ".join(existing)
+        lang = getattr(args, "cli_lang", "nl")
+        raise UserError(
+            t("cli.scenario.exists", lang, out=args.out, files=files, count=len(existing))
+        )
+    return paths
+
+
+def _write(df: pd.DataFrame, args) -> None:
+    """The result: a CSV (full precision) and its CSV for people with --out, else a table."""
+    if args.out is None:
+        print(readable_text(df))
+        return
+    neutralise_frame(df).to_csv(args.out, index=False)
+    people = people_csv_path(args.out)
+    write_people_csv(df, people)
+    lang = getattr(args, "cli_lang", "nl")
+    print(t("cli.scenario.written", lang, out=args.out, people=people))
+
+
 def _cmd_run(args) -> int:
-    check_output_file(args.out, "--out")
+    lang = getattr(args, "cli_lang", "nl")
+    _check_out(args)
     if args.runs is not None:
         check_runs(args.runs)
+        if args.seed is None:  # short and printed, so the run can be repeated
+            args.seed = secrets.randbelow(10**SEED_DIGITS)
     s = _cli_scenario(args)
     realisations = _load_realisations(args.realisations)
     if args.table != "stock":
@@ -69,8 +110,9 @@ def _cmd_run(args) -> int:
             raise UserError("--runs: the Monte Carlo covers the stock table only (--table stock)")
         fn = project_retrofits if args.table == "retrofits" else project_solar
         df = fn(s, realisations=realisations)
-        neutralise_frame(df).to_csv(args.out, index=False)
-        print(f"{args.table} per corporation, scenario {s.name}: {len(df)} rows → {args.out}")
+        lang = getattr(args, "cli_lang", "nl")
+        print(t("cli.scenario.rows", lang, table=args.table, name=s.name, n=len(df)))
+        _write(df, args)
         _print_notes(df.attrs["notes"])
         return 0
     model = resolve(s, realisations=realisations)
@@ -90,15 +132,15 @@ def _cmd_run(args) -> int:
         df = monte_carlo(model, runs=args.runs, seed=args.seed)
         end = df.iloc[-1]
         print(
-            f"Monte Carlo, {args.runs:,} runs, seed {df.attrs['seed']}: share in {int(end['year'])} "
+            t("cli.scenario.seed", lang, runs=args.runs, seed=df.attrs["seed"])
+            + f": share in {int(end['year'])} "
             f"P10 {end['social_rent_share_pct_p10']:.2f} %, P50 {end['social_rent_share_pct_p50']:.2f} %, "
             f"P90 {end['social_rent_share_pct_p90']:.2f} %; chance ≥ 25 %: {end['chance_share_ge_25_pct']:.1f} %, "
             f"≥ 30 %: {end['chance_share_ge_30_pct']:.1f} %"
         )
     else:
         df = proj
-    neutralise_frame(df).to_csv(args.out, index=False)
-    print(f"Written: {args.out}")
+    _write(df, args)
     _print_notes(model.notes)
     return 0
 
@@ -149,7 +191,7 @@ def configure_cli(sub) -> None:
     common(p, with_scenario=False)
     p.set_defaults(func=_cmd_list)
 
-    p = scen_sub.add_parser("run", help="project a scenario and write a CSV")
+    p = scen_sub.add_parser("run", help="project a scenario: print the table or write CSVs")
     common(p)
     p.add_argument(
         "--runs",
@@ -165,7 +207,13 @@ def configure_cli(sub) -> None:
         default="stock",
         help="stock (default), or retrofits/solar per corporation",
     )
-    p.add_argument("--out", required=True, metavar="FILE.csv", help="output CSV")
+    p.add_argument(
+        "--out",
+        metavar="FILE.csv",
+        help="write the table to FILE.csv (full precision) and FILE.excel.csv (for Excel with "
+        "Dutch settings); without it the table is printed",
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace the --out files if they exist")
     p.set_defaults(func=_cmd_run)
 
     p = scen_sub.add_parser("solve", help="social-rent homes a year that a target share takes")

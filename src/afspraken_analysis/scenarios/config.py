@@ -118,11 +118,45 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _did_you_mean(value: Any, valid: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for a misspelt key or value, or '' when nothing is close."""
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value[:100], list(valid), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _suggest(key: str, valid: Iterable[str]) -> str:
     valid = list(valid)
-    close = difflib.get_close_matches(str(key)[:100], valid, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"{hint}; valid keys: {', '.join(valid)}"
+    return f"{_did_you_mean(str(key), valid)}; valid keys: {', '.join(valid)}"
+
+
+class ScenarioProblems(UserError):
+    """Several problems in scenario input, reported at once (one line each)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        count = f"{len(problems)} problems in the scenario input:"
+        super().__init__("\n  ".join([count, *problems]))
+
+
+def _collect(problems: list[str], check, *args) -> None:
+    """Run `check(*args)`; a UserError it raises becomes one more problem (or several)."""
+    try:
+        check(*args)
+    except ScenarioProblems as exc:
+        problems.extend(exc.problems)
+    except UserError as exc:
+        problems.append(str(exc))
+
+
+def _raise_all(problems: list[str]) -> None:
+    """Raise the problems found: the one message itself, or all of them in one error."""
+    unique = list(dict.fromkeys(problems))
+    if len(unique) == 1:
+        raise UserError(unique[0])
+    if unique:
+        raise ScenarioProblems(unique)
 
 
 def _unknown(kind: str, key: Any, valid: Iterable[str], where: str) -> UserError:
@@ -178,9 +212,10 @@ def _check_then(key: str, spec: Any, where: str) -> None:
                 "give a number or 'plan_mean'"
             )
         return
+    names = ["plan_mean", "woondeal"] if key in WOONDEAL_FLOWS else ["plan_mean"]
     raise UserError(
-        f"{where}: {shown(spec)} is not valid after a plan; give a number, 'plan_mean'"
-        + (" or 'woondeal'" if key in WOONDEAL_FLOWS else "")
+        f"{where}: {shown(spec)} is not valid after a plan{_did_you_mean(spec, names)}; "
+        "give a number, 'plan_mean'" + (" or 'woondeal'" if key in WOONDEAL_FLOWS else "")
     )
 
 
@@ -220,13 +255,20 @@ def _check_flow_name(key: str, spec: str, where: str) -> None:
     if spec == "pipeline" and key == PIPELINE_FLOW:
         return
     valid = ["a number", "{year: number, ...}", "{plan: ..., then: ...}", "{pace: trend, ...}"]
+    names = ["trend"]
     if key == PIPELINE_FLOW:
         valid.insert(1, "'pipeline'")
+        names.append("pipeline")
     if key in WOONDEAL_FLOWS:
         valid.insert(1, "'woondeal'")
+        names.append("woondeal")
     if per_corporation:
         valid.insert(1, "'plan_mean'")
-    raise UserError(f"{where}: {shown(spec)} is not a valid flow; give {', '.join(valid)}")
+        names.append("plan_mean")
+    raise UserError(
+        f"{where}: {shown(spec)} is not a valid flow{_did_you_mean(spec, names)}; "
+        f"give {', '.join(valid)}"
+    )
 
 
 def _check_plan_spec(key: str, spec: Mapping, where: str) -> None:
@@ -265,7 +307,8 @@ def _check_trend_spec(key: str, spec: Mapping, where: str) -> None:
         raise _unknown("field", sorted(extra)[0], ["pace", "fallback"], where)
     if spec["pace"] != "trend":
         raise UserError(
-            f"{where}: unknown pace {shown(spec['pace'])}; the only mapped pace is 'trend'"
+            f"{where}: unknown pace {shown(spec['pace'])}{_did_you_mean(spec['pace'], ['trend'])}; "
+            "the only mapped pace is 'trend'"
         )
     _check_trend_key(key, where)
     if "fallback" in spec:
@@ -302,7 +345,8 @@ def _distribution_numbers(spec: Any, where: str) -> tuple[str, dict[str, float]]
     name = spec.get("distribution")
     if name not in DISTRIBUTIONS:
         raise UserError(
-            f"{where}: unknown distribution {shown(name)}; choose one of {', '.join(DISTRIBUTIONS)}"
+            f"{where}: unknown distribution {shown(name)}{_did_you_mean(name, DISTRIBUTIONS)}; "
+            f"choose one of {', '.join(DISTRIBUTIONS)}"
         )
     required, optional = DISTRIBUTIONS[name]
     valid = ("distribution", *required, *optional, "per_year")
@@ -358,7 +402,8 @@ def _check_target(target: Any, where: str) -> None:
     rule = target.get("total_additions", "on_top")
     if rule not in TOTAL_ADDITIONS_RULES:
         raise UserError(
-            f"{where}, total_additions: {shown(rule)} is not valid; choose {', '.join(TOTAL_ADDITIONS_RULES)}"
+            f"{where}, total_additions: {shown(rule)} is not valid"
+            f"{_did_you_mean(rule, TOTAL_ADDITIONS_RULES)}; choose {', '.join(TOTAL_ADDITIONS_RULES)}"
         )
 
 
@@ -371,14 +416,18 @@ def _check_share(value: Any, where: str) -> float:
 
 
 def _check_parameters(params: Mapping[str, Any], where: str) -> None:
-    for key in params:
-        if key not in PARAMETER_KEYS:
-            raise _unknown("parameter", key, PARAMETER_KEYS, where)
-    _check_years(params, where)
-    _check_amounts(params, where)
+    """Every parameter's problem at once (ScenarioProblems when there are several)."""
+    problems = [
+        str(_unknown("parameter", key, PARAMETER_KEYS, where))
+        for key in params
+        if key not in PARAMETER_KEYS
+    ]
+    _collect(problems, _check_years, params, where)
+    _collect(problems, _check_amounts, params, where)
     for key in FLOW_KEYS + CORPORATION_KEYS:
         if key in params:
-            _check_flow_spec(key, params[key], f"{where}, {key}")
+            _collect(problems, _check_flow_spec, key, params[key], f"{where}, {key}")
+    _raise_all(problems)
 
 
 def _check_years(params: Mapping[str, Any], where: str) -> None:
@@ -427,15 +476,24 @@ def _check_horizon(base: int | None, horizon: int, where: str) -> None:
         )
 
 
+def _check_blocks(parameters, uncertainty, target, where: str) -> None:
+    """A scenario's parameters, uncertainty and target: every problem at once."""
+    problems: list[str] = []
+    _collect(problems, _check_parameters, parameters, where)
+    for key, spec in uncertainty.items():
+        if key not in UNCERTAIN_KEYS:
+            unknown = _unknown("uncertain parameter", key, UNCERTAIN_KEYS, f"{where}, uncertainty")
+            problems.append(str(unknown))
+        elif spec is not None:
+            _collect(problems, _check_distribution, key, spec, f"{where}, uncertainty, {key}")
+    if target is not None:
+        _collect(problems, _check_target, target, f"{where}, target")
+    _raise_all(problems)
+
+
 def _check_scenario(s: Scenario) -> Scenario:
     where = f"scenario {shown(s.name)}" + (f" ({s.source})" if s.source else "")
-    _check_parameters(s.parameters, where)
-    for key, spec in s.uncertainty.items():
-        if key not in UNCERTAIN_KEYS:
-            raise _unknown("uncertain parameter", key, UNCERTAIN_KEYS, f"{where}, uncertainty")
-        _check_distribution(key, spec, f"{where}, uncertainty, {key}")
-    if s.target is not None:
-        _check_target(s.target, f"{where}, target")
+    _check_blocks(s.parameters, s.uncertainty, s.target, where)
     return s
 
 
@@ -444,37 +502,53 @@ def _check_scenario(s: Scenario) -> Scenario:
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_entry(name: str, entry: Any, where: str) -> None:
+def _check_entry(name: str, entry: Any, where: str, values: bool = True) -> None:
+    """A scenario entry as written in a file: every problem at once; with `values`, also those
+    of its parameters, uncertainty and target (as written, before `extends` and defaults)."""
     if not isinstance(entry, Mapping):
         raise UserError(f"{where}: scenario {shown(name)} must be a mapping")
-    for key in entry:
-        if key not in SCENARIO_KEYS:
-            raise _unknown("key", key, SCENARIO_KEYS, f"{where}, scenario {shown(name)}")
+    at = f"{where}, scenario {shown(name)}"
+    problems = [
+        str(_unknown("key", key, SCENARIO_KEYS, at)) for key in entry if key not in SCENARIO_KEYS
+    ]
     if not isinstance(entry.get("description"), str) or not entry["description"].strip():
-        raise UserError(f"{where}, scenario {shown(name)}: give a one-line description")
+        problems.append(f"{at}: give a one-line description")
+    blocks = {}
     for key in ("parameters", "uncertainty"):
-        if entry.get(key) is not None and not isinstance(entry[key], Mapping):
-            raise UserError(f"{where}, scenario {shown(name)}: {key} must be a mapping")
+        blocks[key] = entry.get(key) or {}
+        if not isinstance(blocks[key], Mapping):
+            problems.append(f"{at}: {key} must be a mapping")
+            blocks[key] = {}
     if entry.get("extends") is not None and not isinstance(entry["extends"], str):
-        raise UserError(f"{where}, scenario {shown(name)}: extends must be a scenario name")
+        problems.append(f"{at}: extends must be a scenario name")
+    if values:
+        target = entry.get("target")
+        _collect(problems, _check_blocks, blocks["parameters"], blocks["uncertainty"], target, at)
+    _raise_all(problems)
 
 
-def _read_file(path: Path) -> dict:
+def _read_file(path: Path, values: bool = True) -> dict:
+    """A scenario file, checked whole (`values`: the entries' values too; listing skips them)."""
     content = yamlfile.read(path, "scenario file") or {}
     if not isinstance(content, Mapping):
         raise UserError(f"{path}: expected a mapping with {', '.join(FILE_KEYS)}")
-    for key in content:
-        if key not in FILE_KEYS:
-            raise _unknown("top-level key", key, FILE_KEYS, str(path))
+    problems = [
+        str(_unknown("top-level key", key, FILE_KEYS, str(path)))
+        for key in content
+        if key not in FILE_KEYS
+    ]
     scenarios = content.get("scenarios") or {}
     if not isinstance(scenarios, Mapping):
-        raise UserError(f"{path}: 'scenarios' must map names to scenarios")
+        problems.append(f"{path}: 'scenarios' must map names to scenarios")
+        scenarios = {}
     for name, entry in scenarios.items():
-        _check_entry(name, entry, str(path))
+        _collect(problems, _check_entry, name, entry, str(path), values)
     defaults = content.get("defaults") or {}
     if not isinstance(defaults, Mapping):
-        raise UserError(f"{path}: 'defaults' must be a mapping of parameters")
-    _check_parameters(defaults, f"{path}, defaults")
+        problems.append(f"{path}: 'defaults' must be a mapping of parameters")
+        defaults = {}
+    _collect(problems, _check_parameters, defaults, f"{path}, defaults")
+    _raise_all(problems)
     return {"defaults": dict(defaults), "scenarios": dict(scenarios), "path": Path(path)}
 
 
@@ -486,7 +560,7 @@ def _as_paths(files: str | Path | Iterable[str | Path] | None) -> list[Path]:
     return [Path(f) for f in files]
 
 
-def _catalogue(files=None) -> tuple[dict, dict[str, tuple[dict, dict]]]:
+def _catalogue(files=None, values: bool = True) -> tuple[dict, dict[str, tuple[dict, dict]]]:
     """Built-in defaults and every scenario entry with the defaults of its own file."""
     builtin = _read_file(SCENARIOS_FILE)
     entries = {name: (entry, builtin) for name, entry in builtin["scenarios"].items()}
@@ -494,7 +568,7 @@ def _catalogue(files=None) -> tuple[dict, dict[str, tuple[dict, dict]]]:
         with contextlib.suppress(OSError, RuntimeError):  # a symlink loop: _read_file says so
             if path.resolve() == SCENARIOS_FILE.resolve():
                 continue
-        user = _read_file(path)
+        user = _read_file(path, values)
         user["defaults"] = {**builtin["defaults"], **user["defaults"]}
         for name, entry in user["scenarios"].items():
             entries[name] = (entry, user)
@@ -505,7 +579,10 @@ def _build(
     name: str, entries: Mapping[str, tuple[dict, dict]], chain: tuple[str, ...] = ()
 ) -> Scenario:
     if name not in entries:
-        raise UserError(f"unknown scenario {shown(name)}; choose one of: {', '.join(entries)}")
+        raise UserError(
+            f"unknown scenario {shown(name)}{_did_you_mean(name, entries)}; "
+            f"choose one of: {', '.join(entries)}"
+        )
     if name in chain:
         raise UserError(f"scenario {shown(name)} extends itself via {' → '.join((*chain, name))}")
     if len(chain) >= MAX_EXTENDS:
@@ -535,7 +612,7 @@ def _build(
 
 def list_scenarios(files=None) -> pd.DataFrame:
     """Every scenario: name, one-line description and the file it comes from."""
-    _, entries = _catalogue(files)
+    _, entries = _catalogue(files, values=False)
     rows = [
         {
             "name": name,
@@ -549,7 +626,7 @@ def list_scenarios(files=None) -> pd.DataFrame:
 
 def scenario_names(files=None) -> list[str]:
     """The scenario names, built-in first (for parameter checks and menus)."""
-    return list(_catalogue(files)[1])
+    return list(_catalogue(files, values=False)[1])
 
 
 def parse_overrides(items: Iterable[str]) -> dict[str, Any]:
