@@ -54,8 +54,9 @@ def run(key, code):
     times[key][1] += w1 - w0
 print("IMPORT-CELL", file=sys.stderr, flush=True)  # -X importtime lines after this are the cell's
 run("imports", cells[0].source)
-from afspraken_analysis.report import plots
-for fname in ("_png_bytes", "_svg_bytes"):
+print("END-IMPORT-CELL", file=sys.stderr, flush=True)
+plots = sys.modules.get("afspraken_analysis.report.plots")  # only a notebook that draws has it
+for fname in ("_png_bytes", "_svg_bytes") if plots is not None else ():
     original = getattr(plots, fname)
     def timed(*a, _f=original, **k):
         c0, w0 = clock()
@@ -86,7 +87,7 @@ def children_cpu() -> float:
 def import_split(stderr: str, top: int = 6) -> list[tuple[str, float]]:
     """Self import time per top-level package (seconds), largest first."""
     per_package: dict[str, float] = defaultdict(float)
-    for match in _IMPORTTIME.finditer(stderr.split("IMPORT-CELL", 1)[-1]):
+    for match in _IMPORTTIME.finditer(stderr.split("IMPORT-CELL", 1)[-1].split("END-IMPORT-CELL", 1)[0]):
         per_package[match.group(4).split(".")[0]] += int(match.group(1)) / 1e6
     ranked = sorted(per_package.items(), key=lambda kv: -kv[1])
     rest = sum(v for _, v in ranked[top:])
