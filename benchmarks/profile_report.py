@@ -87,7 +87,9 @@ def children_cpu() -> float:
 def import_split(stderr: str, top: int = 6) -> list[tuple[str, float]]:
     """Self import time per top-level package (seconds), largest first."""
     per_package: dict[str, float] = defaultdict(float)
-    for match in _IMPORTTIME.finditer(stderr.split("IMPORT-CELL", 1)[-1].split("END-IMPORT-CELL", 1)[0]):
+    for match in _IMPORTTIME.finditer(
+        stderr.split("IMPORT-CELL", 1)[-1].split("END-IMPORT-CELL", 1)[0]
+    ):
         per_package[match.group(4).split(".")[0]] += int(match.group(1)) / 1e6
     ranked = sorted(per_package.items(), key=lambda kv: -kv[1])
     rest = sum(v for _, v in ranked[top:])
