@@ -19,6 +19,13 @@ from afspraken_analysis.paths import PACKAGE_DIR
 from .pdf import contents_html, html_exporter, notebook_html, title_page_html
 
 STYLESHEET = PACKAGE_DIR / "report" / "web.css"
+# marks a table box that has more to the right (web.css draws a shadow there); without
+# scripts the tables still scroll, only the hint is missing
+SCRIPT = (
+    "for(const b of document.querySelectorAll('.table-scroll')){const m=()=>"
+    "b.parentNode.classList.toggle('more-right',b.scrollLeft+b.clientWidth<b.scrollWidth-1);"
+    "b.addEventListener('scroll',m,{passive:true});addEventListener('resize',m);m();}"
+)
 
 _CAPTIONED = re.compile(
     r'(?P<start><figure class="chart" id="(?P<fig>[^"]+)">|<div class="table-block" id="(?P<tab>[^"]+)">)'
@@ -71,9 +78,10 @@ def responsive_tables(body: str) -> str:
         inner = m["inner"].replace("<th ", '<th scope="col" ')
         return (
             f'<div class="table-block" id="{m["id"]}">'
+            '<div class="table-frame">'
             f'<div class="table-scroll" role="region" tabindex="0" aria-labelledby="{title_id}">'
             f'<table class="{m["cls"]}"><caption class="visually-hidden">{m["title"]}</caption>'
-            f"{inner}</table></div>{m['legend']}"
+            f"{inner}</table></div></div>{m['legend']}"
             f'<div class="caption"><p class="title" id="{title_id}" aria-hidden="true">'
             f"{m['title']}</p>"
         )
@@ -117,7 +125,7 @@ def web_html(bodies: list[str], meta: dict, lang: str) -> str:
         f'<main id="main" tabindex="-1">{articles}</main>'
         f"<footer><p>{t('report.running_title', year=meta['year'])} · "
         f"{t('report.fact.data_date')}: {date}</p></footer>"
-        "</body></html>\n"
+        f"<script>{SCRIPT}</script></body></html>\n"
     )
 
 
