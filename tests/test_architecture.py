@@ -26,7 +26,7 @@ WINGS = {
     "report": [
         ["blocks", "params", "pdf", "reproducible"],
         ["content", "outlook", "plots"],
-        ["slides", "notebooks"],
+        ["slides", "notebooks", "web"],
         ["manifest", "outputs"],
         ["build"],
         ["cli"],

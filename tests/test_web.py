@@ -174,7 +174,7 @@ def test_readable_on_a_phone(browser, built):
     )
     assert wide, "expected at least one table wider than a phone (the agreements)"
     assert all(wide)
-    box = page.locator(".table-frame.more-right .table-scroll").first
+    box = page.query_selector(".table-frame.more-right .table-scroll")  # this box, not a query
     box.evaluate("b => { b.scrollLeft = b.scrollWidth; b.dispatchEvent(new Event('scroll')); }")
     assert not box.evaluate("b => b.parentNode.classList.contains('more-right')")  # at the end
     page.close()
