@@ -88,6 +88,8 @@ def screenshots(tmp_path_factory) -> Path:
 
 def open_page(browser, built, width: int):
     page = browser.new_page(viewport={"width": width, "height": 900})
+    # a full-page screenshot of a tall page with large images takes long on a busy 2-core machine
+    page.set_default_timeout(180_000)
     page.goto((built / "report.html").as_uri())
     return page
 
