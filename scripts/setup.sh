@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Set up a fresh machine: Debian libraries WeasyPrint and the tests need, uv, the locked env.
+# chromium: the browser tests of report.html (tests/test_web.py) drive Debian's Chromium through
+# Playwright; Playwright never downloads a browser of its own (no `playwright install`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
+DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+  chromium)
 missing=()
 if command -v dpkg-query >/dev/null; then
   for pkg in "${DEBIAN_PACKAGES[@]}"; do

@@ -28,7 +28,7 @@ WINGS = {
         ["blocks", "params", "pdf", "reproducible"],
         ["content", "outlook", "plots", "account"],
         ["pipeline"],
-        ["slides", "notebooks"],
+        ["slides", "notebooks", "web"],
         ["manifest", "outputs"],
         ["build"],
         ["cli"],

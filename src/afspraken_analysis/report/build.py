@@ -33,6 +33,7 @@ from .notebooks import (
     run_order,
 )
 from .pdf import render_pdf
+from .web import render_web
 
 
 def _preload() -> None:
@@ -117,9 +118,11 @@ def _run_notebooks(
 
 
 def _render(build: Path, p: params.Params, info: BuildInfo, progress: Progress) -> None:
-    """report.pdf from the executed notebooks, slides.pptx from the tables and figures."""
+    """report.pdf and report.html from the executed notebooks, slides.pptx from the tables and
+    figures."""
     meta = title_meta(p, info.fictitious)
     progress.run("report.pdf", render_pdf, build, info.notebooks, meta, p.lang)
+    progress.run("report.html", render_web, build, info.notebooks, meta, p.lang)
     progress.run("slides.pptx", slides.build_deck, build, meta, p)
 
 
