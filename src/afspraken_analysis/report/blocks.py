@@ -71,7 +71,8 @@ def caption_html(title: str, source: str, caveats, lang: str, kind: str, lead: s
     that opens the caption (a table's legend).
     """
     tag = "figcaption" if kind == "figure" else "caption"
-    parts = [f'<{tag} class="caption">{lead}', f'<p class="title">{html.escape(title)}</p>']
+    cls = "caption with-lead" if lead else "caption"
+    parts = [f'<{tag} class="{cls}">{lead}', f'<p class="title">{html.escape(title)}</p>']
     parts.append(
         f'<p class="source">{html.escape(labels.t("report.source_prefix", lang))} '
         f"{html.escape(source)}</p>"
