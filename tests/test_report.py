@@ -139,6 +139,18 @@ def test_pdf_is_a4_with_title_contents_and_summary_first(built, pdf_text):
 
 
 @pytest.mark.slow
+def test_every_figure_of_the_report_has_an_alt_text_with_its_numbers(built):
+    from test_pdf_accessibility import struct_elements
+
+    alts = [str(f["/Alt"]) for f in struct_elements(PdfReader(built / "report.pdf"), "/Figure")]
+    assert len(alts) == len(list((built / "figures").glob("*.png")))
+    for name in ("nieuwbouw_sociaal", "label_b", "zonnepanelen"):
+        planned = pd.read_csv(built / "figures" / f"{name}.csv")["planned"]
+        (alt,) = [a for a in alts if all(f" {v:,.0f}".replace(",", ".") in a for v in planned)]
+        assert alt.endswith("Gerealiseerd: geen gegevens.")  # shipped data: no realisations
+
+
+@pytest.mark.slow
 def test_the_english_summary_with_example_data_fits_on_one_page(example_pages):
     summary, after = example_pages[2], example_pages[3]
     assert "Summary: state of play 2025" in summary and "Example, fictitious figures" in summary

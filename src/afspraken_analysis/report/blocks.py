@@ -64,10 +64,15 @@ def bullets(items: Iterable[str], css_class: str = "") -> Html:
     return Html(f"<ul{cls}>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
 
 
-def caption_html(title: str, source: str, caveats, lang: str, kind: str) -> str:
-    """Caption under a figure or table: numbered title, source line, caveats that touch it."""
-    tag = "figcaption" if kind == "figure" else "div"
-    parts = [f'<{tag} class="caption">', f'<p class="title">{html.escape(title)}</p>']
+def caption_html(title: str, source: str, caveats, lang: str, kind: str, lead: str = "") -> str:
+    """Caption under a figure or table: numbered title, source line, caveats that touch it.
+
+    A figure's is its <figcaption>, a table's its <caption> (shown below it); `lead`: HTML
+    that opens the caption (a table's legend).
+    """
+    tag = "figcaption" if kind == "figure" else "caption"
+    cls = "caption with-lead" if lead else "caption"
+    parts = [f'<{tag} class="{cls}">{lead}', f'<p class="title">{html.escape(title)}</p>']
     parts.append(
         f'<p class="source">{html.escape(labels.t("report.source_prefix", lang))} '
         f"{html.escape(source)}</p>"
@@ -140,7 +145,7 @@ def table(
             people=True,
         )
     head = "".join(
-        f'<th class="{"target " if c == target else ""}{_align(formats.get(c, "text"))}">'
+        f'<th scope="col" class="{"target " if c == target else ""}{_align(formats.get(c, "text"))}">'
         f"{html.escape(label)}</th>"
         for c, label in columns.items()
     )
@@ -152,9 +157,9 @@ def table(
     cls = f"report-table {css_class}".strip()
     return Html(
         f'<div class="table-block" id="table-{_anchor(name)}">'
-        f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-        f"{legend.text if legend else ''}"
-        f"{caption_html(title, source, caveats, p.lang, kind='table')}</div>"
+        f'<table class="{cls}">'
+        f"{caption_html(title, source, caveats, p.lang, 'table', legend.text if legend else '')}"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 

@@ -1,5 +1,6 @@
 """The print PDF: executed notebooks as HTML without code (nbconvert), framed by a title page and
-contents, styled by report.css and rendered by WeasyPrint."""
+contents, styled by report.css and rendered by WeasyPrint as a tagged, archivable PDF (PDF/A-2a,
+also identified as PDF/UA-1)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,28 @@ from afspraken_analysis.paths import PACKAGE_DIR
 
 STYLESHEET = PACKAGE_DIR / "report" / "report.css"
 PDF_OUTPUT_TYPES = ("text/html", "image/svg+xml", "image/png")
+# PDF/A-2a: archivable and tagged (WeasyPrint's variant); PDF/A-2 rather than 3 because the report
+# embeds no files. WeasyPrint writes one variant's identification, so the PDF/UA-1 part is added
+# to the same XMP packet, with the extension schema PDF/A asks for a namespace it does not define.
+PDF_VARIANT = "pdf/a-2a"
+_PDFUA_XMP = """<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+<pdfuaid:part>1</pdfuaid:part></rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>
+</rdf:RDF>"""
 _HEADING = re.compile(r'<h([12])(?: class="(?!no-toc)[^"]*")? id="([^"]+)">(.*?)</h\1>', re.S)
 
 
@@ -73,7 +96,8 @@ def contents_html(bodies: list[str], lang: str) -> str:
 def title_page_html(meta: dict, lang: str) -> str:
     t = lambda key, **kw: html.escape(labels.t(key, lang, **kw))  # noqa: E731
     rows = "".join(
-        f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in meta["facts"]
+        f'<tr><th scope="row">{html.escape(k)}</th><td>{html.escape(v)}</td></tr>'
+        for k, v in meta["facts"]
     )
     basis = "".join(f"<li>{html.escape(item)}</li>" for item in meta["basis"])
     example = (
@@ -134,13 +158,39 @@ def report_html(bodies: list[str], meta: dict, lang: str) -> str:
     )
 
 
+def _with_pdfua(rdf_metadata):
+    """WeasyPrint's XMP generator with the PDF/UA-1 identification added to the same rdf:RDF."""
+    from xml.etree import ElementTree
+
+    def generate(*args, **kwargs) -> bytes:
+        rdf = ElementTree.fromstring(rdf_metadata(*args, **kwargs))
+        rdf.extend(ElementTree.fromstring(_PDFUA_XMP))
+        return ElementTree.tostring(rdf)
+
+    return generate
+
+
 def write_pdf(document: str, meta: dict, lang: str, target: Path) -> None:
+    """Render the report as PDF/A-2a + PDF/UA-1: tagged, with language, title and outline."""
+    from xml.etree import ElementTree
+
     from weasyprint import CSS, HTML
 
+    for prefix, uri in (
+        ("pdfaExtension", "http://www.aiim.org/pdfa/ns/extension/"),
+        ("pdfaSchema", "http://www.aiim.org/pdfa/ns/schema#"),
+        ("pdfaProperty", "http://www.aiim.org/pdfa/ns/property#"),
+    ):
+        ElementTree.register_namespace(prefix, uri)
     stylesheets = [CSS(filename=str(STYLESHEET)), CSS(string=page_css(meta, lang))]
-    HTML(string=document, base_url=str(target.parent)).write_pdf(
+    rendered = HTML(string=document, base_url=str(target.parent)).render(
+        stylesheets=stylesheets, pdf_variant=PDF_VARIANT, pdf_tags=True
+    )
+    rendered.metadata.generate_rdf_metadata = _with_pdfua(rendered.metadata.generate_rdf_metadata)
+    rendered.write_pdf(
         target,
-        stylesheets=stylesheets,
+        pdf_variant=PDF_VARIANT,
+        pdf_tags=True,
         uncompressed_pdf=False,
         pdf_identifier=True,  # the file /ID: a hash of the content, so equal runs stay equal
     )
