@@ -416,3 +416,22 @@ def test_labels_have_one_row_per_key():
     with LABELS_FILE.open(encoding="utf-8", newline="") as f:
         keys = Counter(row["key"] for row in csv.DictReader(f))
     assert [k for k, n in keys.items() if n > 1] == []
+
+
+def test_every_label_key_the_code_names_exists():
+    """A key written in the code (t("report.x"), labels.t("…"), deck.t("…")) but missing from
+    labels.csv fails only when that line runs; this finds it at once."""
+    import csv
+    import re
+
+    from afspraken_analysis.paths import LABELS_FILE, NOTEBOOKS_DIR, PACKAGE_DIR
+
+    with LABELS_FILE.open(encoding="utf-8", newline="") as f:
+        keys = {row["key"] for row in csv.DictReader(f)}
+    files = [*PACKAGE_DIR.rglob("*.py"), *NOTEBOOKS_DIR.glob("*.py")]
+    named = {
+        (m.group(1), path.name)
+        for path in files
+        for m in re.finditer(r"\bt\(\s*\"([a-z0-9_]+(?:\.[a-z0-9_]+)+)\"", path.read_text())
+    }
+    assert sorted((k, f) for k, f in named if k not in keys) == []
