@@ -25,7 +25,7 @@ WINGS = {
     ],
     "report": [
         ["blocks", "params", "pdf", "reproducible"],
-        ["content", "outlook", "plots"],
+        ["content", "outlook", "plots", "deck"],
         ["slides", "notebooks"],
         ["manifest", "outputs"],
         ["build"],
