@@ -49,11 +49,11 @@ def _place(shapes, scale: float) -> None:
 
 
 def _title_style(master) -> None:
-    """Left-aligned bold dark-blue titles (24 pt; 40 pt on the title slide's layout)."""
+    """Left-aligned bold dark-blue titles (24 pt; 40 pt on the title slide)."""
     lvl = master.element.find(f"{qn('p:txStyles')}/{qn('p:titleStyle')}/{qn('a:lvl1pPr')}")
     lvl.set("algn", "l")
     rpr = lvl.find(qn("a:defRPr"))
-    rpr.set("sz", "2800")
+    rpr.set("sz", "2400")
     rpr.set("b", "1")
     for old in rpr.findall(qn("a:solidFill")):
         rpr.remove(old)
