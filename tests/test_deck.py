@@ -58,7 +58,7 @@ def test_every_slide_has_its_title_in_a_title_placeholder(built):
         assert title is not None and title.text_frame.text.strip(), f"slide {n} has no title"
         assert title.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
         assert slide.slide_layout.name == ("Title Slide" if n == 1 else "Title Only")
-        others = [s for s in slide.shapes if s.has_text_frame and s is not title]
+        others = [s for s in slide.shapes if s.has_text_frame and s.shape_id != title.shape_id]
         assert title.text_frame.text not in [s.text_frame.text for s in others]
 
 
@@ -223,4 +223,4 @@ def test_libreoffice_renders_every_slide(built, tmp_path):
     for n, (slide, page) in enumerate(zip(deck.slides, pages, strict=True), start=1):
         text = " ".join(page.extract_text().split())
         assert " ".join(slide.shapes.title.text_frame.text.split()) in text, f"slide {n}"
-        assert text.rstrip().endswith(str(n)) or f" {n} " in text, f"slide {n}: no number"
+        assert str(n) in text.split(), f"slide {n}: no number"
