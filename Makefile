@@ -3,7 +3,7 @@ YEAR ?= 2025
 # uv from PATH, or as a module of the python3 that scripts/setup.sh installed it into
 UV ?= $(shell command -v uv >/dev/null 2>&1 && echo uv || echo python3 -m uv)
 
-.PHONY: help setup report lab export test lint format docs clean
+.PHONY: help setup report lab deck-png export test lint format docs clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -21,6 +21,11 @@ report: setup ## set up, then build the yearly report for YEAR (default 2025) on
 lab: setup ## open the notebooks in JupyterLab with the project's kernel
 	$(UV) run --locked jupyter lab --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.app_settings_dir="$(CURDIR)/scripts/jupyterlab" --LabApp.default_url=/lab/tree/notebooks $(LAB_ARGS)
+
+deck-png: ## render outputs/YEAR/slides.pptx to PNG (LibreOffice, pdftoppm) in outputs/YEAR/deck-png
+	rm -rf outputs/$(YEAR)/deck-png && mkdir -p outputs/$(YEAR)/deck-png
+	soffice --headless --convert-to pdf --outdir outputs/$(YEAR)/deck-png outputs/$(YEAR)/slides.pptx
+	pdftoppm -png -r 50 outputs/$(YEAR)/deck-png/slides.pdf outputs/$(YEAR)/deck-png/slide
 
 export: setup ## export every agreement table as CSV + datapackage.json to outputs/data
 	$(UV) run --locked afspraken data export outputs/data

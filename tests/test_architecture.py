@@ -26,7 +26,7 @@ WINGS = {
     ],
     "report": [
         ["blocks", "params", "pdf", "reproducible"],
-        ["content", "outlook", "plots", "account"],
+        ["content", "outlook", "plots", "account", "deck"],
         ["pipeline"],
         ["slides", "notebooks", "web"],
         ["manifest", "outputs"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import sys
 import threading
@@ -16,6 +17,7 @@ from afspraken_analysis.tracking import DEFAULT_WOONDEAL_START_YEAR
 
 from . import params
 from .build import build_report
+from .deck import open_template
 from .notebooks import Progress, declared_parameters, notebook_sources
 
 
@@ -48,6 +50,10 @@ def _cmd_report(args) -> int:
         "woondeal_start_year": args.woondeal_start_year,
     }
     p = resolve_parameters(cli, Path(args.params) if args.params else None, declared)
+    if args.slide_template:
+        template = Path(args.slide_template).expanduser().resolve()
+        open_template(template)  # a bad template stops the run before any notebook
+        p = dataclasses.replace(p, slide_template=template)
     out = Path(args.out) if args.out else OUTPUTS_DIR / str(p.year)
     progress = Progress(quiet=args.quiet)
     start = time.perf_counter()
@@ -101,6 +107,12 @@ def configure_cli(sub) -> None:
         help=f"first year the Woondeal counts, {params.WOONDEAL_START_YEARS[0]}-"
         f"{params.WOONDEAL_START_YEARS[1]} (the document gives none; default "
         f"{DEFAULT_WOONDEAL_START_YEAR})",
+    )
+    parser.add_argument(
+        "--slide-template",
+        metavar="FILE.pptx",
+        help="build slides.pptx on this template's master and layouts (16:9, with a 'Title Only' "
+        "layout; default: the template shipped with the project)",
     )
     parser.add_argument("--params", metavar="FILE.yml", help="parameters from a YAML file")
     parser.add_argument("--out", metavar="DIR", help="output directory (default outputs/<year>)")

@@ -74,6 +74,8 @@ class Params:
     corporation: str | None = None
     woondeal_start_year: int = DEFAULT_WOONDEAL_START_YEAR
     output_dir: Path | None = None
+    # not a notebook parameter: the deck's template (`--slide-template`), checked by the CLI
+    slide_template: Path | None = None
 
     @property
     def is_example(self) -> bool:

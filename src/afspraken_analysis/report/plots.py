@@ -104,13 +104,16 @@ def _note(ax, text: str) -> None:
 
 
 def mark_example(fig, lang: str) -> None:
-    """Mark a figure made from fictitious example data."""
+    """Mark a figure made from fictitious example data, in a line of its own above everything
+    drawn (titles, legends), so that it never covers a panel title."""
+    with style():
+        box = fig.get_tightbbox()
     fig.text(
-        0.995,
-        0.995,
+        box.x1 / fig.get_figwidth(),
+        (box.y1 + 4 / 72) / fig.get_figheight(),  # 4 pt above the topmost text
         labels.t("plot.example_data", lang),
         ha="right",
-        va="top",
+        va="bottom",
         fontsize=8,
         color=OKABE_ITO["vermillion"],
         weight="bold",
@@ -148,6 +151,7 @@ def plan_vs_actual(
         width = 0.8 / len(periods)
         has_actual = data[actual].notna().any()
         top = 0.0
+        labelled = []  # (x, bar height, plan) of every bar, labelled once the y scale is known
         for gi, name in enumerate(groups):
             c = colour or corporation_colour(name)
             rows = data[data[group] == name].set_index(period)
@@ -180,17 +184,12 @@ def plan_vs_actual(
                         solid_capstyle="butt",
                         zorder=4,
                     )
-                    shown = done if pd.notna(done) else planned
-                    ax.annotate(
-                        labels.fmt_number(shown, lang),
-                        (x, max(shown, planned)),
-                        xytext=(0, 2),
-                        textcoords="offset points",
-                        ha="center",
-                        va="bottom",
-                        fontsize=7.5,
-                    )
                     top = max(top, float(planned), float(done) if pd.notna(done) else 0)
+                shown = done if pd.notna(done) else planned
+                if pd.notna(shown):
+                    labelled.append(
+                        (x, float(shown), float(planned) if pd.notna(planned) else None)
+                    )
                 if compact:
                     continue
                 ax.text(
@@ -208,16 +207,32 @@ def plan_vs_actual(
         ax.tick_params(axis="x", length=0, pad=3 if compact else 12)
         ax.set_xlim(-0.6, len(groups) - 0.4)
         ax.set_ylim(0, top * 1.18 if top else 1)
+        _bar_labels(ax, labelled, top * 1.18 if top else 1, lang)
         ax.set_ylabel(ylabel)
         ax.set_title(title)
         fmt_axis(ax, lang)
         handles = [Line2D([], [], color=TARGET_COLOUR, lw=2, label=plan_label)]
         if has_actual:
             handles.append(Patch(color=GREY, label=actual_label))
+        else:
+            handles.append(
+                Patch(
+                    facecolor="white",
+                    edgecolor=GREY,
+                    hatch="///",
+                    label=labels.t("plot.no_realisation", lang),
+                )
+            )
         if not compact:
-            if not has_actual:
-                _note(ax, labels.t("plot.no_realisation", lang))
-            ax.legend(handles=handles, loc="upper left")
+            # a row between title and plot: a legend inside the axes covered the tallest bar
+            ax.legend(
+                handles=handles,
+                loc="lower left",
+                bbox_to_anchor=(0, 1.0),
+                ncols=len(handles),
+                borderaxespad=0.2,
+            )
+            ax.set_title(title, pad=20)
     _describe(
         fig,
         partial(
@@ -232,6 +247,25 @@ def plan_vs_actual(
         ),
     )
     return fig
+
+
+def _bar_labels(ax, bars, ymax: float, lang: str) -> None:
+    """Each bar's value on top of its own bar. Only when the plan tick sits right above the bar
+    (closer than a label's height) does the label go above the tick, so the two never overlap."""
+    clearance = 0.07 * ymax  # about one label height at the house figure sizes
+    for x, height, plan in bars:
+        y = height
+        if plan is not None and height <= plan < height + clearance:
+            y = plan
+        ax.annotate(
+            labels.fmt_number(height, lang),
+            (x, y),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+        )
 
 
 def trajectory(

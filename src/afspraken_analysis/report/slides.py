@@ -13,26 +13,20 @@ import io
 from pathlib import Path
 
 import pandas as pd
-from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
-from pptx.enum.text import PP_ALIGN
-from pptx.util import Emu, Inches, Pt
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.util import Inches, Pt
 
 from afspraken_analysis import labels, stock, style, tracking
 from afspraken_analysis.spreadsheet import restore_frame
 
 from . import account, reproducible
 from .content import ATTENTION_CATEGORIES, ATTENTION_STATUSES, annex_totals
+from .deck import GREY, MARGIN, ORANGE_RED, TOP, WIDTH, Deck, _rgb, drop_empty_placeholders
 
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
-MARGIN = Inches(0.5)
-TOP = Inches(1.4)  # below the slide title
-DARK = RGBColor(0x00, 0x3F, 0x6B)
-GREY = RGBColor(0x55, 0x55, 0x55)
-ORANGE_RED = RGBColor(0xD5, 0x5E, 0x00)
 KEY_TARGETS = (
     "social_rent_share_floor",
     "social_rent_share_ambition",
@@ -47,122 +41,12 @@ KEY_TARGETS = (
 )
 
 
-def _rgb(hex_colour: str, tint: float = 0.0) -> RGBColor:
-    """A colour from '#RRGGBB', mixed with white by `tint` (0: as is, 1: white)."""
-    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return RGBColor(*(round(c + (255 - c) * tint) for c in (r, g, b)))
-
-
 def _read(build: Path, sub: str, name: str) -> pd.DataFrame | None:
     path = build / sub / f"{name}.csv"
     if not path.exists():
         return None
     # the CSVs keep formula-like text as text with an apostrophe; the deck shows the text itself
     return restore_frame(pd.read_csv(path, keep_default_na=True))
-
-
-class Deck:
-    """A thin helper around one Presentation: slides with title, footer and example marker."""
-
-    def __init__(self, meta: dict, lang: str):
-        self.prs = Presentation()
-        self.prs.slide_width, self.prs.slide_height = WIDTH, HEIGHT
-        self.meta, self.lang = meta, lang
-        self.count = 0
-
-    def t(self, key: str, **fields) -> str:
-        return labels.t(key, self.lang, **fields)
-
-    def slide(self, title: str, source: str | None = None):
-        slide = self.prs.slides.add_slide(self.prs.slide_layouts[6])  # blank
-        self.count += 1
-        self.text(
-            slide, title, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.8), 24, True, DARK
-        )
-        footer = self.t("slides.footer", year=self.meta["year"], n=self.count)
-        if source:
-            self.text(
-                slide,
-                f"{self.t('report.source_prefix')} {source}",
-                MARGIN,
-                HEIGHT - Inches(0.8),
-                WIDTH - 2 * MARGIN,
-                Inches(0.45),
-                10,
-                colour=GREY,
-            )
-        self.text(
-            slide,
-            footer,
-            MARGIN,
-            HEIGHT - Inches(0.4),
-            WIDTH - 2 * MARGIN,
-            Inches(0.3),
-            10,
-            colour=GREY,
-        )
-        if self.meta["fictitious"]:
-            self.text(
-                slide,
-                self.t("plot.example_data"),
-                WIDTH - Inches(4.6),
-                Inches(0.1),
-                Inches(4.2),
-                Inches(0.35),
-                14,
-                True,
-                ORANGE_RED,
-                align=PP_ALIGN.RIGHT,
-            )
-        return slide
-
-    @staticmethod
-    def text(slide, text, x, y, w, h, size=18, bold=False, colour=None, align=None):
-        box = slide.shapes.add_textbox(x, y, w, h)
-        frame = box.text_frame
-        frame.word_wrap = True
-        lines = text if isinstance(text, list) else [text]
-        for i, line in enumerate(lines):
-            para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            para.text = line
-            para.font.size = Pt(size)
-            para.font.bold = bold
-            if colour is not None:
-                para.font.color.rgb = colour
-            if align is not None:
-                para.alignment = align
-        return box
-
-    def bullets(self, slide, items, y=TOP, size=18, h=None):
-        items = [f"• {i}" for i in items]
-        box = self.text(
-            slide, items, MARGIN, y, WIDTH - 2 * MARGIN, h or HEIGHT - y - Inches(1.0), size
-        )
-        for para in box.text_frame.paragraphs:
-            para.space_after = Pt(6)
-        return box
-
-    def table(self, slide, header, rows, y=TOP, widths=None, size=14, fills=None):
-        """A native table; `fills`: per row, per column an optional background colour."""
-        n_rows, n_cols = len(rows) + 1, len(header)
-        height = Inches(0.42) * n_rows
-        shape = slide.shapes.add_table(n_rows, n_cols, MARGIN, y, WIDTH - 2 * MARGIN, height)
-        table = shape.table
-        total = WIDTH - 2 * MARGIN
-        widths = widths or [1 / n_cols] * n_cols
-        for i, share in enumerate(widths):
-            table.columns[i].width = Emu(int(total * share))
-        for r, values in enumerate([header, *rows]):
-            for c, value in enumerate(values):
-                cell = table.cell(r, c)
-                cell.text = "" if value is None else str(value)
-                for para in cell.text_frame.paragraphs:
-                    para.font.size = Pt(size)
-                    para.font.bold = r == 0
-                if r > 0 and fills and fills[r - 1] and fills[r - 1][c]:
-                    cell.fill.solid()
-                    cell.fill.fore_color.rgb = fills[r - 1][c]
-        return table
 
 
 def _fmt(value, lang: str, pct: bool = False) -> str:
@@ -172,33 +56,23 @@ def _fmt(value, lang: str, pct: bool = False) -> str:
 
 
 def _title_slide(deck: Deck, p) -> None:
-    slide = deck.prs.slides.add_slide(deck.prs.slide_layouts[6])
+    slide = deck.prs.slides.add_slide(deck.title_layout)
     deck.count += 1
     meta = deck.meta
-    deck.text(
-        slide,
-        deck.t("report.kicker"),
-        MARGIN,
-        Inches(1.6),
-        Inches(12),
-        Inches(0.5),
-        18,
-        colour=GREY,
-    )
-    deck.text(
-        slide,
-        deck.t("report.title", year=meta["year"]),
-        MARGIN,
-        Inches(2.1),
-        Inches(12),
-        Inches(1.2),
-        44,
-        True,
-        DARK,
-    )
-    deck.text(slide, deck.t("report.subtitle"), MARGIN, Inches(3.3), Inches(12), Inches(1.0), 18)
+    slide.shapes.title.text = deck.t("report.title", year=meta["year"])
+    subtitles = [
+        ph for ph in slide.placeholders if ph.placeholder_format.type == PP_PLACEHOLDER.SUBTITLE
+    ]
+    if subtitles:
+        subtitles[0].text_frame.text = deck.t("report.subtitle")
+    else:
+        deck.text(slide, deck.t("report.subtitle"), MARGIN, Inches(3.3), Inches(12), Inches(1), 18)
+    drop_empty_placeholders(slide)
+    deck.text(slide, deck.t("report.kicker"), MARGIN, Inches(1.6), Inches(12), Inches(0.5), 18,
+              colour=GREY)  # fmt: skip
     facts = [f"{k}: {v}" for k, v in meta["facts"]]
     deck.text(slide, facts, MARGIN, Inches(4.5), Inches(12), Inches(2.0), 16, colour=GREY)
+    deck.frame(slide, stamp=False)
     if meta["fictitious"]:
         deck.text(
             slide,
@@ -211,17 +85,26 @@ def _title_slide(deck: Deck, p) -> None:
             True,
             ORANGE_RED,
         )
+    notes = [deck.t("slides.notes.title", year=meta["year"]), *facts]
+    deck.notes(slide, notes + ([deck.t("slides.notes.example")] if meta["fictitious"] else []))
+
+
+def _counted(deck: Deck, heading: str, rows) -> str:
+    """'Heading: name n, name n' — the numbers of a count table for the speaker notes."""
+    return f"{heading}: " + ", ".join(f"{name} {n}" for name, n in rows)
 
 
 def _summary_slide(deck: Deck, build: Path, p) -> None:
     targets = _read(build, "tables", "samenvatting_doelen")
     status = _read(build, "tables", "samenvatting_status")
     slide = deck.slide(deck.t("slides.summary", year=p.year), deck.t("slides.source.summary"))
+    notes = []
     if targets is not None:
         counts = targets["category"].value_counts()
         order = tracking.ALL_CATEGORIES
         rows = [[deck.t(f"category.{c}"), int(counts.get(c, 0))] for c in order]
         fills = [[_rgb(style.CATEGORY_COLOURS[c], 0.35), None] for c in order]
+        notes.append(_counted(deck, deck.t("slides.targets_by_category"), rows))
         deck.text(
             slide,
             deck.t("slides.targets_by_category"),
@@ -245,6 +128,7 @@ def _summary_slide(deck: Deck, build: Path, p) -> None:
         counts = status["status"].value_counts()
         order = ["achieved", "in_progress", "delayed", "not_started", "dropped", "no_information"]
         rows = [[deck.t(f"status.{s}"), int(counts.get(s, 0))] for s in order]
+        notes.append(_counted(deck, deck.t("slides.agreements_by_status"), rows))
         box_x = Inches(7.0)
         deck.text(
             slide,
@@ -277,6 +161,9 @@ def _summary_slide(deck: Deck, build: Path, p) -> None:
             Inches(0.8),
             16,
         )
+        notes.append(deck.t("report.summary.no_monitoring"))
+    notes.append(f"{deck.t('report.caveat_prefix')} {deck.t('report.caveat.categories')}")
+    deck.notes(slide, notes)
 
 
 def _flag(value) -> bool:
@@ -330,6 +217,13 @@ def _key_targets_slide(deck: Deck, build: Path, p) -> None:
         deck.t("report.col.category"),
     ]
     deck.table(slide, header, rows, Inches(1.3), [0.42, 0.22, 0.14, 0.22], 13, fills)
+    notes = [
+        f"{name}: {header[1]} {goal}; {header[2]} {actual}; {what}"
+        for name, goal, actual, what in rows
+    ]
+    deck.notes(
+        slide, [*notes, f"{deck.t('report.caveat_prefix')} {deck.t('report.caveat.categories')}"]
+    )
 
 
 def _line_chart(slide, categories, series, x, y, w, h, lang, pct=True):
@@ -345,7 +239,7 @@ def _line_chart(slide, categories, series, x, y, w, h, lang, pct=True):
     chart.legend.font.size = Pt(12)
     axis = chart.value_axis
     axis.tick_labels.font.size = Pt(12)
-    axis.tick_labels.number_format = '0" %"' if pct else "#,##0"
+    axis.tick_labels.number_format = labels.t("slides.pct_format", lang) if pct else "#,##0"
     axis.tick_labels.number_format_is_linked = False
     axis.has_major_gridlines = True
     chart.category_axis.tick_labels.font.size = Pt(12)
@@ -408,6 +302,8 @@ def _share_slide(deck: Deck, build: Path, p) -> None:
     if not data["share_pct"].notna().any():
         notes.append(t("plot.no_realisation"))
     deck.text(slide, notes, Inches(9.3), Inches(1.5), Inches(3.6), Inches(4.5), 16)
+    caveats = [t("report.caveat.base_year"), t("report.caveat.monte_carlo")]
+    deck.notes(slide, [*notes, *(f"{t('report.caveat_prefix')} {c}" for c in caveats)])
 
 
 def _scenarios_slide(deck: Deck, build: Path, p) -> None:
@@ -488,6 +384,11 @@ def _scenarios_slide(deck: Deck, build: Path, p) -> None:
             Inches(2.2),
             11,
         )
+    lines = [f"{r[0]}: {header[1]} {r[1]}, {header[2]} {r[2]}, {header[3]} {r[3]}" for r in rows]
+    if solution is not None:
+        lines += [str(text) for text in solution["text"]]
+    caveat = f"{deck.t('report.caveat_prefix')} {deck.t('report.caveat.monte_carlo')}"
+    deck.notes(slide, [*lines, caveat, deck.t("slides.notes.scenarios")])
 
 
 def _pipeline_slide(deck: Deck, build: Path, p) -> None:
@@ -578,6 +479,9 @@ def _annex_slide(deck: Deck, build: Path, p, annex: int, name: str) -> None:
             point.format.line.width = Pt(1.25 if kind == "plan" else 0.5)
     notes = [deck.t(f"slides.annex{annex}.target"), *_annex_notes(deck, build, name, has_actual)]
     deck.text(slide, notes, Inches(9.3), Inches(1.5), Inches(3.6), Inches(4.8), 16)
+    if not has_actual:
+        notes.append(f"{deck.t('report.caveat_prefix')} {deck.t('report.caveat.plans_only')}")
+    deck.notes(slide, notes)
 
 
 def _annex_notes(deck: Deck, build: Path, name: str, has_actual: bool) -> list[str]:
@@ -664,6 +568,8 @@ def _attention_slide(deck: Deck, build: Path, p) -> None:
             deck.t("slides.attention.unknown", agreements=unknown, targets=no_data),
         ]
     deck.bullets(slide, items[:12], size=16 if len(items) <= 8 else 13)
+    more = [deck.t("slides.notes.more", shown=12, n=len(items))] if len(items) > 12 else []
+    deck.notes(slide, more + items)  # every item, also those the slide has no room for
 
 
 def _status_slide(deck: Deck, build: Path, p) -> None:
@@ -686,6 +592,10 @@ def _status_slide(deck: Deck, build: Path, p) -> None:
     rows.append([deck.t("report.total"), len(status)] + [int(counts.get(s, 0)) for s in order])
     fills = [[None, _rgb("#EAF3FA")] + [None] * len(order) for _ in rows]
     deck.table(slide, header, rows, Inches(1.4), [0.25, 0.15] + [0.1] * len(order), 12, fills)
+    total = rows[-1]
+    deck.notes(
+        slide, [_counted(deck, f"{total[0]} ({total[1]})", zip(header[2:], total[2:], strict=True))]
+    )
 
 
 def _assumptions_slide(deck: Deck, build: Path, p) -> None:
@@ -696,17 +606,20 @@ def _assumptions_slide(deck: Deck, build: Path, p) -> None:
     items = list(notes["text"])
     # every assumption stays on the slide: the font shrinks with their number
     deck.bullets(slide, items, size=15 if len(items) <= 6 else 13 if len(items) <= 9 else 11)
+    deck.notes(slide, [deck.t("slides.notes.assumptions", n=len(items))])
 
 
 def _sources_slide(deck: Deck, p) -> None:
     slide = deck.slide(deck.t("slides.sources"))
     deck.bullets(slide, [*deck.meta["basis"], deck.t("slides.sources.more")], size=16)
+    deck.notes(slide, [deck.t("slides.notes.sources")])
 
 
-def build_deck(build: Path, meta: dict, p) -> Path:
-    """Write slides.pptx into the report directory `build` from its tables/ and figures/."""
+def build_deck(build: Path, meta: dict, p, template: Path | None = None) -> Path:
+    """Write slides.pptx into the report directory `build` from its tables/ and figures/, on the
+    master and layouts of `template` (default: deck-template.pptx)."""
     build = Path(build)
-    deck = Deck(meta, p.lang)
+    deck = Deck(meta, p.lang, template or getattr(p, "slide_template", None))
     _title_slide(deck, p)
     _summary_slide(deck, build, p)
     _key_targets_slide(deck, build, p)
