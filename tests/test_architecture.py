@@ -16,6 +16,7 @@ PACKAGE = "afspraken_analysis"
 WINGS = {
     "monitoring": [["tables"], ["readers"], ["rules"], ["load"], ["templates"], ["cli"]],
     "scenarios": [
+        ["vocabulary"],
         ["config", "model"],
         ["resolve"],
         ["projection"],
@@ -25,7 +26,7 @@ WINGS = {
         ["cli"],
     ],
     "report": [
-        ["blocks", "params", "pdf", "reproducible"],
+        ["blocks", "params", "pdf", "reproducible", "alttext"],
         ["content", "outlook", "plots", "account", "deck"],
         ["pipeline"],
         ["slides", "notebooks", "web"],

@@ -417,6 +417,12 @@ def _pipeline_slide(deck: Deck, build: Path, p) -> None:
     ]
     deck.table(slide, header, rows, widths=[0.12, 0.22, 0.22, 0.22, 0.22], size=12)
     deck.bullets(slide, list(text["text"]), y=TOP + Inches(0.42) * (len(rows) + 1.4), size=13)
+    # the numbers to say: the slide's own sentences and table rows, not recomputed
+    deck.notes(slide, [*text["text"], *(" · ".join(h_v) for h_v in _row_notes(header, rows))])
+
+
+def _row_notes(header: list[str], rows: list[list[str]]):
+    return ([f"{h}: {v}" for h, v in zip(header, row, strict=True)] for row in rows)
 
 
 def _annex_slide(deck: Deck, build: Path, p, annex: int, name: str) -> None:

@@ -33,8 +33,7 @@ _CAPTIONED = re.compile(
     re.S,
 )
 _TABLE_BLOCK = re.compile(
-    r'<div class="table-block" id="(?P<id>[^"]+)"><table class="(?P<cls>[^"]*)">(?P<inner>.*?)</table>'
-    r'(?P<legend>.*?)<div class="caption"><p class="title" id="(?P=id)-title">(?P<title>.*?)</p>',
+    r'<div class="table-block" id="(?P<id>[^"]+)">(?P<table><table class="[^"]*">.*?</table>)',
     re.S,
 )
 
@@ -68,22 +67,18 @@ def number_captions(body: str, lang: str) -> str:
 def responsive_tables(body: str) -> str:
     """Each report table in a focusable scroll container labelled by its caption.
 
-    The table gets a ``<caption>`` (for assistive technology; the visible title under the
-    table stays where the PDF has it and is hidden from them, so it is read once) and its
-    header cells ``scope="col"``.
+    The table keeps its ``<caption>`` (title, source and caveats, as in the PDF) and its header
+    cells with their ``scope``; the scroll box is labelled by the caption's numbered title.
     """
 
     def wrapped(m: re.Match) -> str:
         title_id = f"{m['id']}-title"
-        inner = m["inner"].replace("<th ", '<th scope="col" ')
+        table = re.sub(r"<th(?![^>]*\bscope=)", '<th scope="col"', m["table"])
         return (
             f'<div class="table-block" id="{m["id"]}">'
             '<div class="table-frame">'
             f'<div class="table-scroll" role="region" tabindex="0" aria-labelledby="{title_id}">'
-            f'<table class="{m["cls"]}"><caption class="visually-hidden">{m["title"]}</caption>'
-            f"{inner}</table></div></div>{m['legend']}"
-            f'<div class="caption"><p class="title" id="{title_id}" aria-hidden="true">'
-            f"{m['title']}</p>"
+            f"{table}</div></div>"
         )
 
     return _TABLE_BLOCK.sub(wrapped, body)
