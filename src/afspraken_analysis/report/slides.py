@@ -546,6 +546,7 @@ def _account_slide(deck: Deck, build: Path, p) -> None:
             )
         )
     deck.text(slide, lines, Inches(9.3), Inches(1.5), Inches(3.6), Inches(4.8), 15)
+    deck.notes(slide, lines)  # the numbers to say are the slide's own lines
 
 
 def _attention_slide(deck: Deck, build: Path, p) -> None:
