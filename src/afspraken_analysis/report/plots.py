@@ -45,7 +45,6 @@ from afspraken_analysis.style import (
 )
 
 from .alttext import (
-    _ALT_TEXT,
     _describe,
     alt_corporation_panels,
     alt_plan_vs_actual,
@@ -332,16 +331,19 @@ def trajectory(
         ax.set_title(title)
         fmt_axis(ax, lang, pct=True)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=4)
-    _ALT_TEXT[fig] = partial(
-        alt_trajectory,
-        lang=lang,
-        title=title,
-        band=band,
-        x=x,
-        actual=actual,
-        p10=p10,
-        p50=p50,
-        p90=p90,
+    _describe(
+        fig,
+        partial(
+            alt_trajectory,
+            lang=lang,
+            title=title,
+            band=band,
+            x=x,
+            actual=actual,
+            p10=p10,
+            p50=p50,
+            p90=p90,
+        ),
     )
     return fig
 
@@ -372,7 +374,7 @@ def progress(
         ax.xaxis.set_major_formatter(
             matplotlib.ticker.FuncFormatter(lambda v, _: labels.fmt_pct(v, lang, 0))
         )
-    _ALT_TEXT[fig] = partial(alt_progress, lang=lang, title=title, label=label, pct=pct)
+    _describe(fig, partial(alt_progress, lang=lang, title=title, label=label, pct=pct))
     return fig
 
 
@@ -427,8 +429,8 @@ def scenario_lines(
         ax.set_title(title)
         fmt_axis(ax, lang, pct=True)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=5)
-    _ALT_TEXT[fig] = partial(
-        alt_scenario_lines, lang=lang, title=title, band=band, selected=selected
+    _describe(
+        fig, partial(alt_scenario_lines, lang=lang, title=title, band=band, selected=selected)
     )
     return fig
 
@@ -491,7 +493,7 @@ def corporation_panels(data: pd.DataFrame, corporation: str, *, lang: str, heigh
             )
         fig.legend(handles=handles, loc="lower center", ncols=2, bbox_to_anchor=(0.5, -0.02))
         fig.subplots_adjust(wspace=0.35, bottom=0.2)
-    _ALT_TEXT[fig] = partial(alt_corporation_panels, corporation=corporation, lang=lang)
+    _describe(fig, partial(alt_corporation_panels, corporation=corporation, lang=lang))
     return fig
 
 
