@@ -98,7 +98,12 @@ def pdf_seconds(out: Path) -> float:
 
 
 def digests(directory: Path) -> dict[str, str]:
-    files = [p for sub in ("figures", "tables") for p in sorted((directory / sub).glob("*"))]
+    files = [
+        p
+        for sub in ("figures", "tables")
+        for p in sorted((directory / sub).rglob("*"))
+        if p.is_file()
+    ]
     files += [directory / "report.pdf", directory / "slides.pptx"]
     return {
         str(path.relative_to(directory)): hashlib.sha256(path.read_bytes()).hexdigest()
