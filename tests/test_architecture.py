@@ -16,7 +16,7 @@ PACKAGE = "afspraken_analysis"
 WINGS = {
     "monitoring": [["tables"], ["readers"], ["rules"], ["load"], ["templates"], ["cli"]],
     "scenarios": [
-        ["vocabulary"],
+        ["vocabulary", "messages"],
         ["config", "model"],
         ["resolve"],
         ["projection"],

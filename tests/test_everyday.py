@@ -82,9 +82,9 @@ def test_every_problem_in_a_scenario_file_is_reported_at_once(tmp_path):
     path.write_text(BROKEN_SCENARIOS, encoding="utf-8")
     with pytest.raises(UserError) as err:
         scenario("mijn", files=[path])
-    lines = str(err.value).splitlines()
+    text = err.value.render("en")
+    lines = text.splitlines()
     assert lines[0] == "4 problems in the scenario input:"
-    text = str(err.value)
     assert "unknown parameter 'sales_per_yaer' (did you mean 'sales_per_year'?)" in text
     assert "'woondel' is not a valid flow (did you mean 'woondeal'?)" in text
     assert "unknown distribution 'triangle' (did you mean 'triangular'?)" in text
@@ -92,11 +92,15 @@ def test_every_problem_in_a_scenario_file_is_reported_at_once(tmp_path):
     assert all(str(path) in line for line in lines[1:])
 
 
-def test_a_misspelt_scenario_name_gets_a_suggestion(capsys):
+def test_a_misspelt_scenario_name_gets_a_suggestion(capsys, monkeypatch):
+    monkeypatch.delenv(labels.LANG_ENV, raising=False)
     code = main(["scenario", "run", "--scenario", "vertragin"])
     err = capsys.readouterr().err
     assert code == 2
-    assert "unknown scenario 'vertragin' (did you mean 'vertraging'?)" in err
+    assert "fout: onbekend scenario 'vertragin' (bedoel je 'vertraging'?)" in err
+    code = main(["--lang", "en", "scenario", "run", "--scenario", "vertragin"])
+    err = capsys.readouterr().err
+    assert "error: unknown scenario 'vertragin' (did you mean 'vertraging'?)" in err
 
 
 def _out(capsys, argv) -> tuple[int, str, str]:
@@ -203,7 +207,7 @@ def test_the_command_line_speaks_dutch_by_default_and_english_on_request(
     )
     assert err.startswith("error: unknown scenario 'x'")
     _, err = _validate_output(capsys, ["scenario", "run", "--scenario", "x"], monkeypatch)
-    assert err.startswith("fout: unknown scenario 'x'")
+    assert err.startswith("fout: onbekend scenario 'x'")
 
 
 def test_an_unknown_language_in_the_environment_is_refused(capsys, monkeypatch):

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from afspraken_analysis import cli, data, yamlfile
+from afspraken_analysis import cli, data, labels, yamlfile
 from afspraken_analysis.cli import main
 from afspraken_analysis.paths import TESTS_DATA_DIR
 from afspraken_analysis.scenarios import monte_carlo
@@ -17,6 +17,13 @@ from afspraken_analysis.scenarios.config import FLOW_KEYS
 from afspraken_analysis.scenarios.projection import MAX_RUNS
 
 CORPUS = TESTS_DATA_DIR / "hostile" / "scenarios"
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """The messages asserted below are the English ones (AFSPRAKEN_LANG=en), except where a test
+    asks for the default, Dutch."""
+    monkeypatch.setenv(labels.LANG_ENV, "en")
 
 
 def _run(capsys, argv: list[str]) -> tuple[int, str]:
@@ -27,17 +34,68 @@ def _run(capsys, argv: list[str]) -> tuple[int, str]:
     return code, text
 
 
+# (file, scenario, what an English message says, what the Dutch one says)
 SCENARIO_CASES = [
-    ("alias_bomb.yml", "x", ["alias_bomb.yml, line 2, column 8", "alias *a is not allowed"]),
-    ("deep_nesting.yml", "x", ["deep_nesting.yml, line 5", "nested more than 50 levels"]),
-    ("duplicate_key.yml", "x", ["duplicate_key.yml, line 6", "duplicate key 'sales_per_year'"]),
-    ("extends_a_list.yml", "x", ["extends_a_list.yml", "extends must be a scenario name"]),
-    ("huge_additions.yml", "x", ["huge_additions.yml", "additions_total_per_year: 1e+308 is too"]),
-    ("huge_sd.yml", "x", ["huge_sd.yml", "sd: 1e+308 is too large; allowed is 0 to 10,000,000"]),
-    ("is_a_directory.yml", "x", ["is_a_directory.yml: scenario file is a directory"]),
-    ("latin1.yml", "x", ["latin1.yml: scenario file is not UTF-8 text (byte 0xE9 on line 3)"]),
-    ("long_extends_chain.yml", "s3000", ["chain of 'extends' is longer than 50"]),
-    ("year_far_away.yml", "x", ["year_far_away.yml", "base_year: -1000000000 is outside"]),
+    (
+        "alias_bomb.yml",
+        "x",
+        ["alias_bomb.yml, line 2, column 8: not valid YAML: alias *a is not allowed"],
+        ["alias_bomb.yml, regel 2, kolom 8: geen geldige YAML: alias *a is niet toegestaan"],
+    ),
+    (
+        "deep_nesting.yml",
+        "x",
+        ["deep_nesting.yml, line 5", "nested more than 50 levels"],
+        ["deep_nesting.yml, regel 5", "meer dan 50 niveaus diep genest"],
+    ),
+    (
+        "duplicate_key.yml",
+        "x",
+        ["duplicate_key.yml, line 6", "duplicate key 'sales_per_year'"],
+        ["duplicate_key.yml, regel 6", "dubbele sleutel 'sales_per_year'"],
+    ),
+    (
+        "extends_a_list.yml",
+        "x",
+        ["extends_a_list.yml", "extends must be a scenario name"],
+        ["extends_a_list.yml", "extends moet de naam van een scenario zijn"],
+    ),
+    (
+        "huge_additions.yml",
+        "x",
+        ["huge_additions.yml", "additions_total_per_year: 1e+308 is too"],
+        ["huge_additions.yml", "additions_total_per_year: 1e+308 is te groot"],
+    ),
+    (
+        "huge_sd.yml",
+        "x",
+        ["huge_sd.yml", "sd: 1e+308 is too large; allowed is 0 to 10,000,000"],
+        ["huge_sd.yml", "sd: 1e+308 is te groot; toegestaan is 0 tot en met 10.000.000"],
+    ),
+    (
+        "is_a_directory.yml",
+        "x",
+        ["is_a_directory.yml: scenario file is a directory"],
+        ["is_a_directory.yml: scenariobestand is een map; geef een bestand"],
+    ),
+    (
+        "latin1.yml",
+        "x",
+        ["latin1.yml: scenario file is not UTF-8 text (byte 0xE9 on line 3)"],
+        ["latin1.yml: scenariobestand is geen UTF-8-tekst (byte 0xE9 op regel 3)"],
+    ),
+    (
+        "long_extends_chain.yml",
+        "s3000",
+        ["chain of 'extends' is longer than 50"],
+        ["de keten van 'extends' is langer dan 50"],
+    ),
+    (
+        "year_far_away.yml",
+        "x",
+        ["year_far_away.yml", "base_year: -1000000000 is outside"],
+        ["year_far_away.yml", "base_year: -1000000000 ligt buiten de jaren"],
+    ),
 ]
 
 
@@ -45,10 +103,18 @@ SCENARIO_CASES = [
 LIST_FAILS = {c[0] for c in SCENARIO_CASES[:4]} | {"is_a_directory.yml", "latin1.yml"}
 
 
-@pytest.mark.parametrize(("name", "scenario", "expected"), SCENARIO_CASES, ids=lambda c: str(c))
+@pytest.mark.parametrize(
+    ("name", "scenario", "english", "dutch"), SCENARIO_CASES, ids=lambda c: str(c)
+)
 @pytest.mark.parametrize("command", ["run", "solve", "list"])
-def test_scenario_file_cases(capsys, tmp_path, command, name, scenario, expected):
-    argv = ["scenario", command, "--file", CORPUS / name]
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_scenario_file_cases(
+    capsys, tmp_path, monkeypatch, lang, command, name, scenario, english, dutch
+):
+    """Dutch by default (no --lang, no $AFSPRAKEN_LANG), English with --lang en."""
+    monkeypatch.delenv(labels.LANG_ENV)
+    argv = ["--lang", "en"] if lang == "en" else []
+    argv += ["scenario", command, "--file", CORPUS / name]
     if command != "list":
         argv += ["--scenario", scenario]
     if command == "run":
@@ -60,9 +126,9 @@ def test_scenario_file_cases(capsys, tmp_path, command, name, scenario, expected
         assert code == 0  # listing reads the file but builds no scenario: its parameters are fine
         return
     assert code == 2, text
-    assert text.startswith("fout: ")
-    for part in expected:
-        assert part in text
+    assert text.startswith("error: " if lang == "en" else "fout: ")
+    for part in english if lang == "en" else dutch:
+        assert part in text, text
     assert len(text) < 600  # one short line, never the expanded value
     assert not (tmp_path / "out.csv").exists()
 

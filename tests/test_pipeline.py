@@ -6,10 +6,17 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from afspraken_analysis import monitoring, scenarios
+from afspraken_analysis import labels, monitoring, scenarios
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR
 from afspraken_analysis.scenarios import pipeline as pl
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """The problems asserted here are the English ones (AFSPRAKEN_LANG=en)."""
+    monkeypatch.setenv(labels.LANG_ENV, "en")
+
 
 HEADER = "year,party,project,segment,homes,stage,expected_delivery_year,source,note\n"
 # Three projects as known at the end of 2025 (made up for the test).

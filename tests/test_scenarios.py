@@ -15,10 +15,19 @@ import pytest
 import yaml
 from pandas.testing import assert_frame_equal, assert_series_equal
 
+from afspraken_analysis import labels
 from afspraken_analysis import scenarios as sc
 from afspraken_analysis.cli import main
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.scenarios.projection import _percentiles
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """The messages asserted here are the English ones (AFSPRAKEN_LANG=en; str() of a problem
+    renders in that language); tests/test_messages.py covers the Dutch ones."""
+    monkeypatch.setenv(labels.LANG_ENV, "en")
+
 
 matplotlib.use("Agg")
 
@@ -558,9 +567,14 @@ def test_solve_fed_back_hits_the_target_with_series_rates_and_from_year(rule):
 
 def test_solve_reports_infeasible_answers():
     too_much = sc.solve(make(), 60, 2026, total_additions="fixed")
-    assert not too_much.feasible and "exceed the planned total additions" in too_much.message
+    assert (
+        not too_much.feasible
+        and "exceed the planned total additions" in too_much.message.render("en")
+    )
     reached = sc.solve(make(), 20, 2026)
-    assert not reached.feasible and "reached without social additions" in reached.message
+    assert not reached.feasible and "reached without social additions" in reached.message.render(
+        "en"
+    )
     with pytest.raises(UserError, match="not a percentage between 0 and 100"):
         sc.solve(make(), 100, 2026)
     with pytest.raises(UserError, match="from_year: 2027 must lie from 2024 to by_year 2026"):
@@ -767,12 +781,20 @@ def test_cli_solve_builtin_states_the_woondeal_assumption(capsys):
     assert "sales_per_year: 10 a year" in out
 
 
-def test_cli_errors_are_messages_not_tracebacks(capsys):
+def test_cli_errors_are_messages_not_tracebacks(capsys, monkeypatch):
     assert main(["scenario", "run", "--set", "sale_per_year=4", "--out", "x.csv"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("fout: override: unknown key 'sale_per_year'") and "sales_per_year" in err
+    assert (
+        err.startswith("error: override: unknown key 'sale_per_year'") and "sales_per_year" in err
+    )
     assert main(["scenario", "solve", "--scenario", "nope", "--target-share", "30"]) == 2
     assert "choose one of: afspraken" in capsys.readouterr().err
+    monkeypatch.delenv(labels.LANG_ENV)  # Dutch, the default: the same problems in Dutch
+    assert main(["scenario", "run", "--set", "sale_per_year=4", "--out", "x.csv"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("fout: aanpassing: onbekende sleutel 'sale_per_year' (bedoel je ")
+    assert main(["scenario", "solve", "--scenario", "nope", "--target-share", "30"]) == 2
+    assert "fout: onbekend scenario 'nope'; kies uit: afspraken" in capsys.readouterr().err
 
 
 def test_cli_run_retrofits_table(tmp_path, capsys):

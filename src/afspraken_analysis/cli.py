@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args) or 0
     except UserError as exc:
-        print(t("cli.error", lang, message=exc), file=sys.stderr)
+        print(t("cli.error", lang, message=exc.render(lang)), file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()

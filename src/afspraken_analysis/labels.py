@@ -40,7 +40,7 @@ def _table() -> dict[str, dict[str, str]]:
         return {row["key"]: {"nl": row["nl"], "en": row["en"]} for row in csv.DictReader(f)}
 
 
-def t(key: str, lang: str = "nl", **fields) -> str:
+def t(key: str, lang: str = "nl", /, **fields) -> str:
     """The text for `key` in `lang`, with `{field}` placeholders filled in (`{n:plural:a|b}`:
     the singular a when n is 1, else the plural b)."""
     if lang not in LANGUAGES:
@@ -50,6 +50,55 @@ def t(key: str, lang: str = "nl", **fields) -> str:
     except KeyError:
         raise KeyError(f"label {key!r} is missing from {LABELS_FILE.name}") from None
     return _FORMATTER.format(text, **fields) if fields else text
+
+
+class Text:
+    """A message kept as its label key and fields, put into words when shown: `render(lang)`.
+    Fields that can render themselves (a Text, a Number) render in the same language; str()
+    uses the command line's language (default_lang(), Dutch when that is unset or unusable).
+    The label is always a format string (literal braces doubled), with or without fields."""
+
+    def __init__(self, key: str, /, **fields):
+        self.key, self.fields = key, fields
+
+    def render(self, lang: str) -> str:
+        fields = {k: render(v, lang) for k, v in self.fields.items()}
+        return _FORMATTER.format(t(self.key, lang), **fields)  # always a format string
+
+    def __str__(self) -> str:
+        return self.render(user_lang())
+
+    def __repr__(self) -> str:
+        return f"Text({self.key!r}, **{self.fields!r})"
+
+
+class Number:
+    """A number the tool computed, in a message, written the language's way when rendered:
+    10.000.000 / 10,000,000, 12,5 / 12.5 (a whole number without decimals)."""
+
+    def __init__(self, value: float, decimals: int = 1):
+        self.value, self.decimals = value, decimals
+
+    def render(self, lang: str) -> str:
+        whole = float(self.value).is_integer()
+        return fmt_number(self.value, lang, 0 if whole else self.decimals)
+
+    def __str__(self) -> str:
+        return self.render(user_lang())
+
+
+def render(value, lang: str):
+    """`value.render(lang)` for a Text (or anything with render), else the value itself (so that
+    format specs such as `{n:plural:a|b}` still see the number)."""
+    return value.render(lang) if hasattr(value, "render") else value
+
+
+def user_lang() -> str:
+    """default_lang(), or Dutch when $AFSPRAKEN_LANG is unusable (a message must still show)."""
+    try:
+        return default_lang()
+    except ValueError:
+        return "nl"
 
 
 def fmt_number(value, lang: str = "nl", decimals: int = 0) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError
+from .labels import Number, Text
 
 MAX_SHOWN = 200  # characters of a value a message shows at most
 
@@ -37,28 +38,37 @@ def os_problem(exc: OSError) -> str:
     return hints.get(exc.errno, exc.strerror or str(exc))
 
 
-def read_text(path: str | Path, what: str, *, max_bytes: int) -> str:
-    """The UTF-8 text of a user's file (a BOM is allowed), at most `max_bytes` long."""
+def read_text(path: str | Path, what: Any, *, max_bytes: int) -> str:
+    """The UTF-8 text of a user's file (a BOM is allowed), at most `max_bytes` long. `what` names
+    the file in messages (a labels.Text is put into words in the user's language)."""
     path = Path(path)
     try:
         if path.is_dir():
-            raise UserError(f"{path}: {what} is a directory; give a file")
+            raise UserError(Text("yaml.problem.file_is_dir", path=str(path), what=what))
         size = path.stat().st_size
         if size > max_bytes:
             raise UserError(
-                f"{path}: {what} is {size:,} bytes; the maximum is {max_bytes:,} bytes "
-                "(is this the right file?)"
+                Text(
+                    "yaml.problem.file_too_big",
+                    path=str(path),
+                    what=what,
+                    size=Number(size, 0),
+                    maximum=Number(max_bytes, 0),
+                )
             )
         data = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"{path}: {what} cannot be read: {os_problem(exc)}") from None
+        reason = os_problem(exc)
+        raise UserError(
+            Text("yaml.problem.file_unreadable", path=str(path), what=what, reason=reason)
+        ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        byte = f"{data[exc.start]:02X}"
         raise UserError(
-            f"{path}: {what} is not UTF-8 text (byte 0x{data[exc.start]:02X} on line {line}); "
-            "it may be Latin-1 or Windows-1252: save it as UTF-8"
+            Text("yaml.problem.file_not_utf8", path=str(path), what=what, byte=byte, line=line)
         ) from None
 
 

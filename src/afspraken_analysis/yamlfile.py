@@ -12,6 +12,7 @@ from yaml.constructor import ConstructorError
 from yaml.events import AliasEvent
 
 from .errors import UserError
+from .labels import Number, Text
 from .userfiles import read_text, shown
 
 MAX_BYTES = 1_000_000  # a YAML file or --set value holds at most this many bytes
@@ -31,7 +32,7 @@ class _Loader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None,
                 None,
-                f"alias *{event.anchor} is not allowed; write the value out in full",
+                Text("yaml.problem.alias", anchor=event.anchor),
                 event.start_mark,
             )
         self._depth += 1
@@ -40,7 +41,7 @@ class _Loader(yaml.SafeLoader):
                 raise yaml.composer.ComposerError(
                     None,
                     None,
-                    f"nested more than {MAX_DEPTH} levels deep",
+                    Text("yaml.problem.too_deep", maximum=MAX_DEPTH),
                     self.peek_event().start_mark,
                 )
             return super().compose_node(parent, index)
@@ -58,34 +59,48 @@ class _Loader(yaml.SafeLoader):
                 raise ConstructorError(
                     None,
                     None,
-                    "a key must be a plain value, not a list or mapping",
+                    Text("yaml.problem.plain_key"),
                     key_node.start_mark,
                 ) from None
             if duplicate:
                 raise ConstructorError(
                     None,
                     None,
-                    f"duplicate key {shown(key)}; give each key once",
+                    Text("yaml.problem.duplicate_key", key=shown(key)),
                     key_node.start_mark,
                 )
         return super().construct_mapping(node, deep=deep)
 
 
 def load(text: str, source: str) -> Any:
-    """YAML text to Python values; `source` names where the text comes from in errors."""
+    """YAML text to Python values; `source` names where the text comes from in errors (whose
+    messages are labels.Text, put into words in the user's language where they are shown; the
+    problems PyYAML itself names stay in its English)."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise UserError(f"{source}: more than {MAX_BYTES:,} bytes of YAML")
+        raise UserError(Text("yaml.problem.too_big", source=source, maximum=Number(MAX_BYTES, 0)))
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 (_Loader is a SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = exc.problem or exc.context or "not valid YAML"
-        raise UserError(f"{source}{where}: not valid YAML: {problem}") from None
+        where = Text("yaml.problem.at", line=mark.line + 1, column=mark.column + 1) if mark else ""
+        problem = exc.problem or exc.context or "?"
+        raise UserError(
+            Text("yaml.problem.invalid", source=source, where=where, problem=problem)
+        ) from None
     except yaml.YAMLError as exc:
-        raise UserError(f"{source}: not valid YAML: {str(exc)[:200]}") from None
+        problem = str(exc)[:200]
+        raise UserError(
+            Text("yaml.problem.invalid", source=source, where="", problem=problem)
+        ) from None
+
+
+WHAT = {  # the files read here, named in the user's language
+    "scenario file": Text("yaml.what.scenario_file"),
+    "parameter file": Text("yaml.what.parameter_file"),
+}
 
 
 def read(path: str | Path, what: str) -> Any:
-    """A user's YAML file (UTF-8, at most MAX_BYTES) to Python values."""
-    return load(read_text(path, what, max_bytes=MAX_BYTES), str(path))
+    """A user's YAML file (UTF-8, at most MAX_BYTES) to Python values; `what` is one of WHAT
+    (or any text, shown as it is)."""
+    return load(read_text(path, WHAT.get(what, what), max_bytes=MAX_BYTES), str(path))

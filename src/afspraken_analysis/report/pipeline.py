@@ -138,5 +138,6 @@ def summary_lines(result: PipelineReport, lang: str) -> list[str]:
             )
         )
     else:
-        lines.append(labels.t("report.pipeline.infeasible", lang, message=solution.message))
+        reason = labels.render(solution.message, lang)
+        lines.append(labels.t("report.pipeline.infeasible", lang, message=reason))
     return lines

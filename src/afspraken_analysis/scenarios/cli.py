@@ -30,18 +30,19 @@ from .config import (
     scenario,
 )
 from .corporations import project_retrofits, project_solar
+from .messages import problem
 from .projection import MAX_RUNS, check_runs, memory_estimate, monte_carlo, project
 from .resolve import resolve
 from .solver import describe_solution, solve
 
 
-def _load_realisations(directory: str | None) -> pd.DataFrame | None:
+def _load_realisations(directory: str | None, lang: str = "nl") -> pd.DataFrame | None:
     """Realisations through monitoring.load_realisations; says so when they are fictitious."""
     if directory is None:
         return None
     df = monitoring.load_realisations(Path(directory))
     if monitoring.frame_is_fictitious(df):
-        print(t("monitoring.example_notice", "en"))
+        print(t("monitoring.example_notice", lang))
     return df
 
 
@@ -104,10 +105,10 @@ def _cmd_run(args) -> int:
         if args.seed is None:  # short and printed, so the run can be repeated
             args.seed = secrets.randbelow(10**SEED_DIGITS)
     s = _cli_scenario(args)
-    realisations = _load_realisations(args.realisations)
+    realisations = _load_realisations(args.realisations, lang)
     if args.table != "stock":
         if args.runs is not None:
-            raise UserError("--runs: the Monte Carlo covers the stock table only (--table stock)")
+            raise problem("runs_stock_only")
         fn = project_retrofits if args.table == "retrofits" else project_solar
         df = fn(s, realisations=realisations)
         lang = getattr(args, "cli_lang", "nl")
@@ -153,7 +154,7 @@ def _cmd_solve(args) -> int:
         args.by,
         from_year=args.from_year,
         total_additions=args.total_additions,
-        realisations=_load_realisations(args.realisations),
+        realisations=_load_realisations(args.realisations, getattr(args, "cli_lang", "nl")),
     )
     print(describe_solution(sol))
     return 0

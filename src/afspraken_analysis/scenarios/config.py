@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import difflib
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -16,9 +15,11 @@ import pandas as pd
 
 from afspraken_analysis import yamlfile
 from afspraken_analysis.errors import UserError
+from afspraken_analysis.labels import Number
 from afspraken_analysis.paths import SCENARIOS_FILE
 from afspraken_analysis.userfiles import shown
 
+from .messages import Joined, at, at_year, did_you_mean, listed, problem, text
 from .vocabulary import (  # noqa: F401 - the vocabulary is part of config's face
     CORPORATION_KEYS,
     DEFAULT_SCENARIO,
@@ -57,60 +58,53 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _did_you_mean(value: Any, valid: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' for a misspelt key or value, or '' when nothing is close."""
-    if not isinstance(value, str):
-        return ""
-    close = difflib.get_close_matches(value[:100], list(valid), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _suggest(key: str, valid: Iterable[str]) -> str:
-    valid = list(valid)
-    return f"{_did_you_mean(str(key), valid)}; valid keys: {', '.join(valid)}"
-
-
 class ScenarioProblems(UserError):
     """Several problems in scenario input, reported at once (one line each)."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list):
         self.problems = problems
-        count = f"{len(problems)} problems in the scenario input:"
-        super().__init__("\n  ".join([count, *problems]))
+        count = text("count", n=len(problems))
+        super().__init__(Joined([count, *problems], sep="\n  "))
 
 
-def _collect(problems: list[str], check, *args) -> None:
+def _collect(problems: list, check, *args) -> None:
     """Run `check(*args)`; a UserError it raises becomes one more problem (or several)."""
     try:
         check(*args)
     except ScenarioProblems as exc:
         problems.extend(exc.problems)
     except UserError as exc:
-        problems.append(str(exc))
+        problems.append(exc.args[0] if exc.args else str(exc))
 
 
-def _raise_all(problems: list[str]) -> None:
+def _raise_all(problems: list) -> None:
     """Raise the problems found: the one message itself, or all of them in one error."""
-    unique = list(dict.fromkeys(problems))
+    unique = list({str(Joined([p])): p for p in problems}.values())
     if len(unique) == 1:
         raise UserError(unique[0])
     if unique:
         raise ScenarioProblems(unique)
 
 
-def _unknown(kind: str, key: Any, valid: Iterable[str], where: str) -> UserError:
-    return UserError(f"{where}: unknown {kind} {shown(key)}{_suggest(key, valid)}")
+UNKNOWN_KINDS = ("field", "target_field", "parameter", "uncertain", "key", "top_key")
+
+
+def _unknown(kind: str, key: Any, valid: Iterable[str], where: Any) -> UserError:
+    """`kind` is one of UNKNOWN_KINDS (the label scenario.problem.unknown_<kind>)."""
+    valid = list(valid)
+    hint = did_you_mean(str(key), valid)
+    return problem(f"unknown_{kind}", where=where, key=shown(key), hint=hint, valid=listed(valid))
 
 
 def _year_key(year: Any, where: str) -> int:
     if isinstance(year, bool):
-        raise UserError(f"{where}: {shown(year)} is not a year")
+        raise problem("not_a_year", where=where, value=shown(year))
     try:
         value = int(year)
     except (TypeError, ValueError):
-        raise UserError(f"{where}: {shown(year)} is not a year") from None
+        raise problem("not_a_year", where=where, value=shown(year)) from None
     if str(value) != str(year).strip():
-        raise UserError(f"{where}: {shown(year)} is not a year")
+        raise problem("not_a_year", where=where, value=shown(year))
     return value
 
 
@@ -119,26 +113,26 @@ def _year_key(year: Any, where: str) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_count(value: Any, where: str, maximum: float = MAX_HOMES) -> float:
+def _check_count(value: Any, where: Any, maximum: float = MAX_HOMES) -> float:
     if not _is_number(value):
-        raise UserError(f"{where}: {shown(value)} is not a number")
+        raise problem("not_a_number", where=where, value=shown(value))
     if value < 0:
-        raise UserError(f"{where}: {shown(value)} is negative; it must be ≥ 0")
+        raise problem("negative", where=where, value=shown(value))
     if value > maximum:
-        raise UserError(f"{where}: {shown(value)} is too large; allowed is 0 to {maximum:,.0f}")
+        raise problem("too_large", where=where, value=shown(value), maximum=Number(maximum, 0))
     return float(value)
 
 
-def _check_series(series: Mapping, where: str) -> dict[int, float]:
+def _check_series(series: Mapping, where: Any) -> dict[int, float]:
     if not series:
-        raise UserError(f"{where}: the series is empty")
+        raise problem("series_empty", where=where)
     out = {}
     for year, value in series.items():
-        out[_year_key(year, where)] = _check_count(value, f"{where}, year {year}")
+        out[_year_key(year, where)] = _check_count(value, at_year(where, year))
     return out
 
 
-def _check_then(key: str, spec: Any, where: str) -> None:
+def _check_then(key: str, spec: Any, where: Any) -> None:
     if _is_number(spec) or isinstance(spec, bool):
         _check_count(spec, where)
         return
@@ -146,19 +140,18 @@ def _check_then(key: str, spec: Any, where: str) -> None:
         return
     if spec == "woondeal":
         if key not in WOONDEAL_FLOWS:
-            raise UserError(
-                f"{where}: 'woondeal' is a pace for {', '.join(WOONDEAL_FLOWS)} only; "
-                "give a number or 'plan_mean'"
-            )
+            raise problem("woondeal_only", where=where, flows=listed(WOONDEAL_FLOWS))
         return
     names = ["plan_mean", "woondeal"] if key in WOONDEAL_FLOWS else ["plan_mean"]
-    raise UserError(
-        f"{where}: {shown(spec)} is not valid after a plan{_did_you_mean(spec, names)}; "
-        "give a number, 'plan_mean'" + (" or 'woondeal'" if key in WOONDEAL_FLOWS else "")
+    raise problem(
+        "then_invalid_woondeal" if key in WOONDEAL_FLOWS else "then_invalid",
+        where=where,
+        value=shown(spec),
+        hint=did_you_mean(spec, names),
     )
 
 
-def _check_flow_spec(key: str, spec: Any, where: str) -> None:
+def _check_flow_spec(key: str, spec: Any, where: Any) -> None:
     """Check a flow spec: number | pace name | {year: n} | {plan:, then:} | {pace: trend, fallback:}."""
     if _is_number(spec) or isinstance(spec, bool):
         _check_count(spec, where)
@@ -167,7 +160,7 @@ def _check_flow_spec(key: str, spec: Any, where: str) -> None:
         _check_flow_name(key, spec, where)
         return
     if not isinstance(spec, Mapping):
-        raise UserError(f"{where}: {shown(spec)} is not a valid flow (number, name or mapping)")
+        raise problem("flow_invalid", where=where, value=shown(spec))
     if "plan" in spec:
         _check_plan_spec(key, spec, where)
         return
@@ -175,13 +168,11 @@ def _check_flow_spec(key: str, spec: Any, where: str) -> None:
         _check_trend_spec(key, spec, where)
         return
     if key in CORPORATION_KEYS:
-        raise UserError(
-            f"{where}: give a number, 'plan_mean', {{plan: ..., then: ...}} or {{pace: trend, ...}}"
-        )
+        raise problem("corporation_flow_form", where=where)
     _check_series(spec, where)
 
 
-def _check_flow_name(key: str, spec: str, where: str) -> None:
+def _check_flow_name(key: str, spec: str, where: Any) -> None:
     """A flow given by name: 'woondeal', 'plan_mean' or 'trend', where the key takes it."""
     per_corporation = key in CORPORATION_KEYS
     if spec == "woondeal" and key in WOONDEAL_FLOWS:
@@ -193,99 +184,91 @@ def _check_flow_name(key: str, spec: str, where: str) -> None:
         return
     if spec == "pipeline" and key == PIPELINE_FLOW:
         return
-    valid = ["a number", "{year: number, ...}", "{plan: ..., then: ...}", "{pace: trend, ...}"]
-    names = ["trend"]
-    if key == PIPELINE_FLOW:
-        valid.insert(1, "'pipeline'")
-        names.append("pipeline")
-    if key in WOONDEAL_FLOWS:
-        valid.insert(1, "'woondeal'")
-        names.append("woondeal")
-    if per_corporation:
-        valid.insert(1, "'plan_mean'")
-        names.append("plan_mean")
-    raise UserError(
-        f"{where}: {shown(spec)} is not a valid flow{_did_you_mean(spec, names)}; "
-        f"give {', '.join(valid)}"
+    names = [
+        name
+        for name, valid in (
+            ("plan_mean", per_corporation),
+            ("woondeal", key in WOONDEAL_FLOWS),
+            ("pipeline", key == PIPELINE_FLOW),
+        )
+        if valid
+    ]
+    raise problem(
+        "flow_name_invalid",
+        where=where,
+        value=shown(spec),
+        hint=did_you_mean(spec, ["trend", *names]),
+        names="".join(f"'{name}', " for name in names),
     )
 
 
-def _check_plan_spec(key: str, spec: Mapping, where: str) -> None:
+def _check_plan_spec(key: str, spec: Mapping, where: Any) -> None:
     """{plan: source or {year: n}, then: pace after the plan years}."""
     extra = set(spec) - {"plan", "then"}
     if extra:
         raise _unknown("field", sorted(extra)[0], ["plan", "then"], where)
     if "then" not in spec:
-        raise UserError(f"{where}: a plan needs 'then' (the pace after the plan years)")
+        raise problem("plan_needs_then", where=where)
     _check_plan(key, spec["plan"], where)
-    _check_then(key, spec["then"], f"{where}, then")
+    _check_then(key, spec["then"], at(where, "then"))
 
 
-def _check_plan(key: str, plan: Any, where: str) -> None:
+def _check_plan(key: str, plan: Any, where: Any) -> None:
     per_corporation = key in CORPORATION_KEYS
     sources = [s for s, (_, keys) in PLAN_SOURCES.items() if key in keys]
+    choices = Joined(sources if per_corporation else [*sources, text("series_form")])
     if isinstance(plan, str):
         if plan not in sources:
-            choices = (
-                ", ".join([*sources, "{year: number, ...}"])
-                if not per_corporation
-                else ", ".join(sources)
-            )
-            raise UserError(f"{where}: unknown plan {shown(plan)} for {key}; choose {choices}")
+            raise problem("unknown_plan", where=where, plan=shown(plan), key=key, choices=choices)
     elif isinstance(plan, Mapping) and not per_corporation:
-        _check_series(plan, f"{where}, plan")
+        _check_series(plan, at(where, "plan"))
     else:
-        choices = ", ".join(sources) if per_corporation else ", ".join([*sources, "{year: number}"])
-        raise UserError(f"{where}: plan {shown(plan)} is not valid for {key}; choose {choices}")
+        raise problem("plan_invalid", where=where, plan=shown(plan), key=key, choices=choices)
 
 
-def _check_trend_spec(key: str, spec: Mapping, where: str) -> None:
+def _check_trend_spec(key: str, spec: Mapping, where: Any) -> None:
     """{pace: trend, fallback: a flow spec that is not itself a trend}."""
     extra = set(spec) - {"pace", "fallback"}
     if extra:
         raise _unknown("field", sorted(extra)[0], ["pace", "fallback"], where)
     if spec["pace"] != "trend":
-        raise UserError(
-            f"{where}: unknown pace {shown(spec['pace'])}{_did_you_mean(spec['pace'], ['trend'])}; "
-            "the only mapped pace is 'trend'"
-        )
+        hint = did_you_mean(spec["pace"], ["trend"])
+        raise problem("unknown_pace", where=where, pace=shown(spec["pace"]), hint=hint)
     _check_trend_key(key, where)
     if "fallback" in spec:
         fallback = spec["fallback"]
         if (isinstance(fallback, Mapping) and "pace" in fallback) or fallback == "trend":
-            raise UserError(f"{where}: the fallback of a trend cannot be a trend")
-        _check_flow_spec(key, fallback, f"{where}, fallback")
+            raise problem("fallback_trend", where=where)
+        _check_flow_spec(key, fallback, at(where, "fallback"))
 
 
-def _check_trend_key(key: str, where: str) -> None:
+def _check_trend_key(key: str, where: Any) -> None:
     if key not in TREND_INDICATORS:
-        raise UserError(
-            f"{where}: there is no realisation indicator for {key}; 'trend' is valid for "
-            f"{', '.join(TREND_INDICATORS)}"
-        )
+        raise problem("trend_no_indicator", where=where, key=key, keys=listed(TREND_INDICATORS))
 
 
-def _check_distribution(key: str, spec: Any, where: str) -> None:
+def _check_distribution(key: str, spec: Any, where: Any) -> None:
     name, numbers = _distribution_numbers(spec, where)
     _check_distribution_values(key, name, numbers, where)
     per_year = spec.get("per_year", False)
     if not isinstance(per_year, bool):
-        raise UserError(f"{where}, per_year: {shown(per_year)} is not true or false")
+        raise problem("not_boolean", where=at(where, "per_year"), value=shown(per_year))
     if per_year and key in STOCK_KEYS:
-        raise UserError(f"{where}: per_year is for flows and rates; {key} is a base stock")
+        raise problem("per_year_stock", where=where, key=key)
 
 
-def _distribution_numbers(spec: Any, where: str) -> tuple[str, dict[str, float]]:
+def _distribution_numbers(spec: Any, where: Any) -> tuple[str, dict[str, float]]:
     """The distribution's name and its numeric fields, after checking which fields it has."""
     if not isinstance(spec, Mapping):
-        raise UserError(
-            f"{where}: give a mapping such as {{distribution: uniform, low: 0.8, high: 1}}"
-        )
+        raise problem("distribution_mapping", where=where)
     name = spec.get("distribution")
     if name not in DISTRIBUTIONS:
-        raise UserError(
-            f"{where}: unknown distribution {shown(name)}{_did_you_mean(name, DISTRIBUTIONS)}; "
-            f"choose one of {', '.join(DISTRIBUTIONS)}"
+        raise problem(
+            "unknown_distribution",
+            where=where,
+            name=shown(name),
+            hint=did_you_mean(name, DISTRIBUTIONS),
+            choices=listed(DISTRIBUTIONS),
         )
     required, optional = DISTRIBUTIONS[name]
     valid = ("distribution", *required, *optional, "per_year")
@@ -294,70 +277,78 @@ def _distribution_numbers(spec: Any, where: str) -> tuple[str, dict[str, float]]
             raise _unknown("field", k, valid, where)
     for k in required:
         if k not in spec:
-            raise UserError(f"{where}: distribution {shown(name)} needs {', '.join(required)}")
+            raise problem(
+                "distribution_needs", where=where, name=shown(name), fields=listed(required)
+            )
     numbers = {}
     for k in (*required, *optional):
         if k in spec:
             if not _is_number(spec[k]):
-                raise UserError(f"{where}, {k}: {shown(spec[k])} is not a number")
+                raise problem("not_a_number", where=at(where, k), value=shown(spec[k]))
             numbers[k] = float(spec[k])
     return name, numbers
 
 
 def _check_distribution_values(
-    key: str, name: str, numbers: Mapping[str, float], where: str
+    key: str, name: str, numbers: Mapping[str, float], where: Any
 ) -> None:
     maximum = MAX_RATE if key in RATE_KEYS else MAX_HOMES
     for k, value in numbers.items():
         if abs(value) > maximum:
-            raise UserError(f"{where}, {k}: {value:g} is too large; allowed is 0 to {maximum:,.0f}")
+            raise problem(
+                "too_large", where=at(where, k), value=f"{value:g}", maximum=Number(maximum, 0)
+            )
     for k in ("value", "low", "high", "mode"):
         if k in numbers and numbers[k] < 0:
-            raise UserError(f"{where}, {k}: {numbers[k]:g} is negative; {key} must be ≥ 0")
+            raise problem("negative_for", where=at(where, k), value=f"{numbers[k]:g}", key=key)
     if name == "normal" and numbers["sd"] < 0:
-        raise UserError(f"{where}, sd: {numbers['sd']:g} is negative")
+        raise problem("sd_negative", where=at(where, "sd"), value=f"{numbers['sd']:g}")
     low, high = numbers.get("low"), numbers.get("high")
     if low is not None and high is not None and low > high:
-        raise UserError(f"{where}: low {low:g} is above high {high:g}")
+        raise problem("low_above_high", where=where, low=f"{low:g}", high=f"{high:g}")
     if name == "triangular" and not low <= numbers["mode"] <= high:
-        raise UserError(f"{where}: mode {numbers['mode']:g} is not between low and high")
+        raise problem("mode_outside", where=where, mode=f"{numbers['mode']:g}")
     if name == "baseline" and key != "social_rent_stock":
-        raise UserError(f"{where}: 'baseline' gives an interval for social_rent_stock only")
+        raise problem("baseline_only", where=where)
 
 
-def _check_target(target: Any, where: str) -> None:
+def _check_target(target: Any, where: Any) -> None:
     if not isinstance(target, Mapping):
-        raise UserError(f"{where}: give a mapping with {', '.join(TARGET_KEYS)}")
+        raise problem("target_mapping", where=where, keys=listed(TARGET_KEYS))
     for k in target:
         if k not in TARGET_KEYS:
-            raise _unknown("target field", k, TARGET_KEYS, where)
+            raise _unknown("target_field", k, TARGET_KEYS, where)
     for k in ("share_pct", "by_year"):
         if k not in target:
-            raise UserError(f"{where}: a target needs share_pct and by_year")
-    _check_share(target["share_pct"], f"{where}, share_pct")
+            raise problem("target_needs", where=where)
+    _check_share(target["share_pct"], at(where, "share_pct"))
     for k in ("by_year", "from_year"):
         if k in target and (not isinstance(target[k], int) or isinstance(target[k], bool)):
-            raise UserError(f"{where}, {k}: {shown(target[k])} is not a year")
-    rule = target.get("total_additions", "on_top")
+            raise problem("not_a_year", where=at(where, k), value=shown(target[k]))
+    _check_total_additions(target.get("total_additions", "on_top"), at(where, "total_additions"))
+
+
+def _check_total_additions(rule: Any, where: Any = "total_additions") -> None:
     if rule not in TOTAL_ADDITIONS_RULES:
-        raise UserError(
-            f"{where}, total_additions: {shown(rule)} is not valid"
-            f"{_did_you_mean(rule, TOTAL_ADDITIONS_RULES)}; choose {', '.join(TOTAL_ADDITIONS_RULES)}"
+        raise problem(
+            "not_valid_choose",
+            where=where,
+            value=shown(rule),
+            hint=did_you_mean(rule, TOTAL_ADDITIONS_RULES),
+            choices=listed(TOTAL_ADDITIONS_RULES),
         )
 
 
-def _check_share(value: Any, where: str) -> float:
+def _check_share(value: Any, where: Any) -> float:
     if not _is_number(value) or not 0 < value < 100:
-        raise UserError(
-            f"{where}: {shown(value)} is not a percentage between 0 and 100 (exclusive)"
-        )
+        raise problem("not_a_percentage", where=where, value=shown(value))
     return float(value)
 
 
-def _check_parameters(params: Mapping[str, Any], where: str) -> None:
+def _check_parameters(params: Mapping[str, Any], where: Any) -> None:
     """Every parameter's problem at once (ScenarioProblems when there are several)."""
     problems = [
-        str(_unknown("parameter", key, PARAMETER_KEYS, where))
+        _unknown("parameter", key, PARAMETER_KEYS, where).args[0]
         for key in params
         if key not in PARAMETER_KEYS
     ]
@@ -365,68 +356,66 @@ def _check_parameters(params: Mapping[str, Any], where: str) -> None:
     _collect(problems, _check_amounts, params, where)
     for key in FLOW_KEYS + CORPORATION_KEYS:
         if key in params:
-            _collect(problems, _check_flow_spec, key, params[key], f"{where}, {key}")
+            _collect(problems, _check_flow_spec, key, params[key], at(where, key))
     _raise_all(problems)
 
 
-def _check_years(params: Mapping[str, Any], where: str) -> None:
+def _check_years(params: Mapping[str, Any], where: Any) -> None:
     for key in (*YEAR_KEYS, "woondeal_start_year", "woondeal_end_year"):
         if key in params:
             value = params[key]
             if not isinstance(value, int) or isinstance(value, bool):
-                raise UserError(f"{where}, {key}: {shown(value)} is not a year")
+                raise problem("not_a_year", where=at(where, key), value=shown(value))
             if not MIN_YEAR <= value <= MAX_YEAR:
-                raise UserError(
-                    f"{where}, {key}: {value} is outside the years a scenario may use "
-                    f"({MIN_YEAR}-{MAX_YEAR})"
+                raise problem(
+                    "year_outside", where=at(where, key), value=value, low=MIN_YEAR, high=MAX_YEAR
                 )
     base, horizon = params.get("base_year"), params.get("horizon_year")
     if horizon is not None:
         _check_horizon(base, horizon, where)
     if params.get("woondeal_start_year", 0) > params.get("woondeal_end_year", 10**6):
-        raise UserError(
-            f"{where}: woondeal_start_year {params['woondeal_start_year']} is after "
-            f"woondeal_end_year {params['woondeal_end_year']}"
+        raise problem(
+            "woondeal_years",
+            where=where,
+            start=params["woondeal_start_year"],
+            end=params["woondeal_end_year"],
         )
 
 
-def _check_amounts(params: Mapping[str, Any], where: str) -> None:
+def _check_amounts(params: Mapping[str, Any], where: Any) -> None:
     """Stocks, Woondeal homes and rates: numbers ≥ 0, consistent with each other."""
     for key in STOCK_KEYS + ("woondeal_homes_total", "woondeal_homes_social") + RATE_KEYS:
         if key in params:
             maximum = MAX_RATE if key in RATE_KEYS else MAX_HOMES
-            _check_count(params[key], f"{where}, {key}", maximum)
+            _check_count(params[key], at(where, key), maximum)
     if params.get("dwellings_total") == 0:
-        raise UserError(f"{where}, dwellings_total: must be > 0")
+        raise problem("must_be_positive", where=at(where, "dwellings_total"))
     if params.get("woondeal_homes_social", 0) > params.get("woondeal_homes_total", math.inf):
-        raise UserError(f"{where}: woondeal_homes_social is above woondeal_homes_total")
+        raise problem("woondeal_social_above_total", where=where)
 
 
-def _check_horizon(base: int | None, horizon: int, where: str) -> None:
+def _check_horizon(base: int | None, horizon: int, where: Any) -> None:
+    where = at(where, "horizon_year")
     if horizon > MAX_HORIZON_YEAR:
-        raise UserError(
-            f"{where}, horizon_year: {horizon} is after {MAX_HORIZON_YEAR}; choose a horizon up to "
-            f"{MAX_HORIZON_YEAR}"
-        )
+        raise problem("horizon_after", where=where, horizon=horizon, maximum=MAX_HORIZON_YEAR)
     if base is not None and horizon < base:
-        raise UserError(
-            f"{where}, horizon_year: {horizon} is before base_year {base}; choose a horizon from "
-            f"{base} to {MAX_HORIZON_YEAR}"
+        raise problem(
+            "horizon_before", where=where, horizon=horizon, base=base, maximum=MAX_HORIZON_YEAR
         )
 
 
-def _check_blocks(parameters, uncertainty, target, where: str) -> None:
+def _check_blocks(parameters, uncertainty, target, where: Any) -> None:
     """A scenario's parameters, uncertainty and target: every problem at once."""
-    problems: list[str] = []
+    problems: list = []
     _collect(problems, _check_parameters, parameters, where)
     for key, spec in uncertainty.items():
         if key not in UNCERTAIN_KEYS:
-            unknown = _unknown("uncertain parameter", key, UNCERTAIN_KEYS, f"{where}, uncertainty")
-            problems.append(str(unknown))
+            unknown = _unknown("uncertain", key, UNCERTAIN_KEYS, at(where, "uncertainty"))
+            problems.append(unknown.args[0])
         elif spec is not None:
-            _collect(problems, _check_distribution, key, spec, f"{where}, uncertainty, {key}")
+            _collect(problems, _check_distribution, key, spec, at(where, "uncertainty", key))
     if target is not None:
-        _collect(problems, _check_target, target, f"{where}, target")
+        _collect(problems, _check_target, target, at(where, "target"))
     _raise_all(problems)
 
 
@@ -445,24 +434,26 @@ def _check_entry(name: str, entry: Any, where: str, values: bool = True) -> None
     """A scenario entry as written in a file: every problem at once; with `values`, also those
     of its parameters, uncertainty and target (as written, before `extends` and defaults)."""
     if not isinstance(entry, Mapping):
-        raise UserError(f"{where}: scenario {shown(name)} must be a mapping")
-    at = f"{where}, scenario {shown(name)}"
+        raise problem("entry_mapping", where=where, name=shown(name))
+    here = f"{where}, scenario {shown(name)}"
     problems = [
-        str(_unknown("key", key, SCENARIO_KEYS, at)) for key in entry if key not in SCENARIO_KEYS
+        _unknown("key", key, SCENARIO_KEYS, here).args[0]
+        for key in entry
+        if key not in SCENARIO_KEYS
     ]
     if not isinstance(entry.get("description"), str) or not entry["description"].strip():
-        problems.append(f"{at}: give a one-line description")
+        problems.append(text("needs_description", where=here))
     blocks = {}
     for key in ("parameters", "uncertainty"):
         blocks[key] = entry.get(key) or {}
         if not isinstance(blocks[key], Mapping):
-            problems.append(f"{at}: {key} must be a mapping")
+            problems.append(text("block_mapping", where=here, key=key))
             blocks[key] = {}
     if entry.get("extends") is not None and not isinstance(entry["extends"], str):
-        problems.append(f"{at}: extends must be a scenario name")
+        problems.append(text("extends_name", where=here))
     if values:
         target = entry.get("target")
-        _collect(problems, _check_blocks, blocks["parameters"], blocks["uncertainty"], target, at)
+        _collect(problems, _check_blocks, blocks["parameters"], blocks["uncertainty"], target, here)
     _raise_all(problems)
 
 
@@ -470,21 +461,21 @@ def _read_file(path: Path, values: bool = True) -> dict:
     """A scenario file, checked whole (`values`: the entries' values too; listing skips them)."""
     content = yamlfile.read(path, "scenario file") or {}
     if not isinstance(content, Mapping):
-        raise UserError(f"{path}: expected a mapping with {', '.join(FILE_KEYS)}")
+        raise problem("file_mapping", where=str(path), keys=listed(FILE_KEYS))
     problems = [
-        str(_unknown("top-level key", key, FILE_KEYS, str(path)))
+        _unknown("top_key", key, FILE_KEYS, str(path)).args[0]
         for key in content
         if key not in FILE_KEYS
     ]
     scenarios = content.get("scenarios") or {}
     if not isinstance(scenarios, Mapping):
-        problems.append(f"{path}: 'scenarios' must map names to scenarios")
+        problems.append(text("scenarios_mapping", where=str(path)))
         scenarios = {}
     for name, entry in scenarios.items():
         _collect(problems, _check_entry, name, entry, str(path), values)
     defaults = content.get("defaults") or {}
     if not isinstance(defaults, Mapping):
-        problems.append(f"{path}: 'defaults' must be a mapping of parameters")
+        problems.append(text("defaults_mapping", where=str(path)))
         defaults = {}
     _collect(problems, _check_parameters, defaults, f"{path}, defaults")
     _raise_all(problems)
@@ -518,16 +509,20 @@ def _build(
     name: str, entries: Mapping[str, tuple[dict, dict]], chain: tuple[str, ...] = ()
 ) -> Scenario:
     if name not in entries:
-        raise UserError(
-            f"unknown scenario {shown(name)}{_did_you_mean(name, entries)}; "
-            f"choose one of: {', '.join(entries)}"
+        raise problem(
+            "unknown_scenario",
+            name=shown(name),
+            hint=did_you_mean(name, entries),
+            choices=listed(entries),
         )
     if name in chain:
-        raise UserError(f"scenario {shown(name)} extends itself via {' → '.join((*chain, name))}")
+        raise problem("extends_itself", name=shown(name), chain=" → ".join((*chain, name)))
     if len(chain) >= MAX_EXTENDS:
-        raise UserError(
-            f"scenario {shown(chain[0])}: its chain of 'extends' is longer than {MAX_EXTENDS} "
-            f"(… → {' → '.join(chain[-3:])} → {name}); extend a scenario nearer the root"
+        raise problem(
+            "extends_too_long",
+            name=shown(chain[0]),
+            maximum=MAX_EXTENDS,
+            tail=" → ".join((*chain[-3:], name)),
         )
     entry, file = entries[name]
     source = str(file["path"])
@@ -572,11 +567,11 @@ def parse_overrides(items: Iterable[str]) -> dict[str, Any]:
     """`["KEY=VALUE", ...]` (the CLI's --set) to a dict; VALUE is read as YAML."""
     out = {}
     for item in items:
-        key, sep, text = item.partition("=")
+        key, sep, value_text = item.partition("=")
         key = key.strip()
-        if not sep or not key or not text.strip():
-            raise UserError(f"--set {shown(item)}: write KEY=VALUE, e.g. --set sales_per_year=20")
-        value = yamlfile.load(text, f"--set {shown(key)}")
+        if not sep or not key or not value_text.strip():
+            raise problem("set_form", item=shown(item))
+        value = yamlfile.load(value_text, f"--set {shown(key)}")
         if isinstance(value, str):
             with contextlib.suppress(ValueError):
                 value = float(value)  # "1e3": YAML 1.1 reads it as text
@@ -594,18 +589,18 @@ def _apply_overrides(s: Scenario, overrides: Mapping[str, Any]) -> Scenario:
         if head == "uncertainty" and rest:
             name, _, fld = rest.partition(".")
             if name not in UNCERTAIN_KEYS:
-                raise _unknown(
-                    "uncertain parameter", name, UNCERTAIN_KEYS, f"override {shown(key)}"
-                )
+                raise _unknown("uncertain", name, UNCERTAIN_KEYS, text("override", key=shown(key)))
             if not fld:
                 if value is None:
                     uncertainty.pop(name, None)
                 else:
                     uncertainty[name] = value
             elif name not in uncertainty:
-                raise UserError(
-                    f"override {shown(key)}: {name} has no distribution in scenario {shown(s.name)}; set the "
-                    f"whole entry, e.g. uncertainty.{name}={{distribution: uniform, low: 0, high: 1}}"
+                raise problem(
+                    "no_distribution",
+                    where=text("override", key=shown(key)),
+                    name=name,
+                    scenario=shown(s.name),
                 )
             else:
                 uncertainty[name][fld] = value
@@ -615,7 +610,7 @@ def _apply_overrides(s: Scenario, overrides: Mapping[str, Any]) -> Scenario:
             parameters[key] = value
         else:
             valid = [*PARAMETER_KEYS, "uncertainty.<key>", "target.<field>"]
-            raise _unknown("key", key, valid, "override")
+            raise _unknown("key", key, valid, text("override_any"))
     return _check_scenario(
         replace(s, parameters=parameters, uncertainty=uncertainty, target=target)
     )

@@ -11,8 +11,6 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from afspraken_analysis.errors import UserError
-
 from .config import (
     DEFAULT_SCENARIO,
     TREND_INDICATORS,
@@ -21,6 +19,7 @@ from .config import (
     _is_number,
     scenario,
 )
+from .messages import listed, problem
 from .model import _num
 from .resolve import _Context, _realisations, _realised, _trend_note
 
@@ -147,10 +146,7 @@ def _resolve_corporation_flow(
     realised, _ = _realised(ctx, key, by_party=True, known_levels=known)
     if realised is None:
         if "fallback" not in spec:
-            raise UserError(
-                f"{key}: 'trend' needs realisation data (indicator {TREND_INDICATORS[key][0]}) and "
-                "none was supplied; give a fallback: {pace: trend, fallback: ...}"
-            )
+            raise problem("trend_needs_data", key=key, indicator=TREND_INDICATORS[key][0])
         out, note = _resolve_corporation_flow(key, spec["fallback"], years, ctx)
         return out, f"{key}: {_trend_note(key, True)}fallback: {note.split(': ', 1)[1]}"
     out = pd.DataFrame(index=index, columns=plan.columns, dtype=float)
@@ -279,10 +275,7 @@ def project_solar(
             start = rows.groupby(rows["party"].astype(str))["value"].sum()
     if start is None:
         if base_year not in cumulative.index:
-            raise UserError(
-                f"solar panels: annex 4 counts homes at the end of {', '.join(map(str, cumulative.index))}, "
-                f"not {base_year}; supply realisations with solar_panels_cumulative for {base_year}"
-            )
+            raise problem("solar_base_year", years=listed(cumulative.index), base_year=base_year)
         start = cumulative.loc[base_year].astype(float)
     return _project_corporations(
         "solar_panels_per_year", s, start, cumulative.astype(float), ctx, stocks

@@ -10,9 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from afspraken_analysis.errors import UserError
+from afspraken_analysis.labels import Number, Text
+from afspraken_analysis.userfiles import shown
 
-from .config import TOTAL_ADDITIONS_RULES, _check_share
+from .config import _check_share, _check_total_additions
+from .messages import problem, text
 
 # Year convention: the row for year y holds the stocks at the end of y (= 1 January y+1). The row
 # for `base_year` holds the given base stocks; every later row is the previous row plus that year's
@@ -73,7 +75,7 @@ class Solution:
     share_without_pct: float
     share_check_pct: float
     feasible: bool
-    message: str
+    message: Text  # rendered in the reader's language where it is shown
     notes: tuple[str, ...]
     model: Model | None
 
@@ -194,16 +196,15 @@ def _stocks_at(model: Model, year: int) -> tuple[float, float]:
 
 def _check_solve_years(model: Model, by_year: int, from_year: int | None) -> int:
     if not isinstance(by_year, int) or isinstance(by_year, bool):
-        raise UserError(f"by_year: {by_year!r} is not a year")
+        raise problem("not_a_year", where="by_year", value=shown(by_year))
     if not model.base_year < by_year <= model.horizon_year:
-        raise UserError(
-            f"by_year: {by_year} is outside the projection; choose a year from {model.base_year + 1} "
-            f"to {model.horizon_year}"
+        raise problem(
+            "by_year_outside", year=by_year, first=model.base_year + 1, last=model.horizon_year
         )
     from_year = model.base_year + 1 if from_year is None else from_year
     if not isinstance(from_year, int) or not model.base_year < from_year <= by_year:
-        raise UserError(
-            f"from_year: {from_year!r} must lie from {model.base_year + 1} to by_year {by_year}"
+        raise problem(
+            "from_year_outside", year=shown(from_year), first=model.base_year + 1, by_year=by_year
         )
     return from_year
 
@@ -225,11 +226,8 @@ def _solve_model(
     With constant flows, "on_top", rates 1 and from_year = base_year + 1 this is
     x = (p (D0 + n (a - a_s - d)) - S0 + n (d_s + sales + lib - acq)) / (n (1 - p)).
     """
-    p = _check_share(target_share_pct, "target share") / 100
-    if total_additions not in TOTAL_ADDITIONS_RULES:
-        raise UserError(
-            f"total_additions: {total_additions!r} is not valid; choose {', '.join(TOTAL_ADDITIONS_RULES)}"
-        )
+    p = _check_share(target_share_pct, text("target_share")) / 100
+    _check_total_additions(total_additions)
     from_year = _check_solve_years(model, by_year, from_year)
     x, zero = _closed_form(model, p, by_year, from_year, total_additions)
     answer = _answer(model, target_share_pct, by_year, from_year, total_additions, x)
@@ -245,8 +243,12 @@ def _solve_model(
     )
     solved = replace(solved, notes=(*model.notes, note))
     check = _share_at(solved, by_year)
-    message = (
-        f"{_num(x, 1)} social-rent homes a year from {from_year} reach {check:.2f} % in {by_year}"
+    message = text(
+        "solution_reached",
+        homes=Number(x, 1),
+        start=from_year,
+        share=Number(check, 2),
+        year=by_year,
     )
     return Solution(**answer, share_check_pct=check, feasible=True, message=message, model=solved)
 
@@ -261,9 +263,7 @@ def _closed_form(
     e = r * rs
     c = e if total_additions == "on_top" else e - r
     if e == 0:
-        raise UserError(
-            "delivery_rate × delivery_rate_social is 0: no social addition ever arrives"
-        )
+        raise problem("delivery_zero")
     zero = _with_social_additions(model, 0.0, from_year, total_additions)
     d_zero, s_zero = _stocks_at(zero, by_year)
     return (p * d_zero - s_zero) / (k * (e - p * c)), zero
@@ -312,20 +312,16 @@ def _answer(
 
 def _infeasibility(
     model: Model, zero: Model, x: float, by_year: int, from_year: int, total_additions: str
-) -> str | None:
+) -> Text | None:
     """Why `x` is no answer (the target is reached without social additions, or they exceed the
     fixed total additions); None when it is one."""
     if x < 0:
         share_zero = _share_at(zero, by_year)
-        return (
-            f"the target is reached without social additions: with none from {from_year} the share "
-            f"in {by_year} would be {share_zero:.2f} %"
+        return text(
+            "target_reached_without", start=from_year, year=by_year, share=Number(share_zero, 2)
         )
     if total_additions == "fixed":
         totals = np.asarray(model.flows["additions_total_per_year"])[model.years[1:] >= from_year]
         if (x > totals).any():
-            return (
-                f"{_num(x)} social homes a year exceed the planned total additions "
-                f"({_num(totals.min())} a year); use total_additions on_top"
-            )
+            return text("exceeds_fixed_total", homes=Number(x, 1), total=Number(totals.min(), 1))
     return None

@@ -14,11 +14,12 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from afspraken_analysis.errors import UserError
+from afspraken_analysis.labels import Number
 from afspraken_analysis.paths import DATA_DIR
 from afspraken_analysis.userfiles import shown
 
 from .config import PIPELINE_FLOW, PIPELINE_SCENARIO, Scenario, scenario
+from .messages import Joined, at, listed, problem, text
 from .model import Model, Solution, _accumulate, _column
 from .projection import DEFAULT_PERCENTILES, Simulation, _draw, _percentiles, summarise
 from .resolve import resolve
@@ -47,67 +48,80 @@ def stage_parameters(path: Path | str | None = None) -> pd.DataFrame:
     where = str(path)
     try:
         if path.stat().st_size > MAX_STAGES_FILE_BYTES:
-            raise UserError(
-                f"{where}: larger than {MAX_STAGES_FILE_BYTES:,} bytes; not a stage file"
-            )
-        text = path.read_text(encoding="utf-8-sig")
+            raise problem("stages_too_large", where=where, maximum=Number(MAX_STAGES_FILE_BYTES, 0))
+        content = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{where}: cannot be read ({exc}); give a CSV file in UTF-8") from None
-    rows = list(csv.DictReader(text.splitlines()))
+        raise problem("stages_unreadable", where=where, reason=str(exc)[:200]) from None
+    rows = list(csv.DictReader(content.splitlines()))
     header = list(rows[0]) if rows else []
     missing = [c for c in STAGE_COLUMNS[:3] if c not in header]
     if missing:
-        raise UserError(
-            f"{where}, row 1: missing column(s) {', '.join(missing)}; "
-            f"expected {', '.join(STAGE_COLUMNS)}"
+        raise problem(
+            "missing_columns",
+            where=_at_row(where, 1),
+            n=len(missing),
+            columns=listed(missing),
+            expected=listed(STAGE_COLUMNS),
         )
     records = [_stage_record(row, number, where) for number, row in enumerate(rows, start=2)]
     names = [r["stage"] for r in records]
     absent = [s for s in STAGES if s not in names]
     twice = sorted({n for n in names if names.count(n) > 1})
     if absent or twice:
-        problem = (
-            f"no row for {', '.join(absent)}" if absent else f"two rows for {', '.join(twice)}"
+        raise problem(
+            "stages_absent" if absent else "stages_twice",
+            where=where,
+            n=len(absent or twice),
+            found=listed(absent or twice),
+            stages=listed(STAGES),
         )
-        raise UserError(f"{where}: {problem}; give each stage ({', '.join(STAGES)}) exactly once")
     frame = pd.DataFrame(records).set_index("stage").loc[list(STAGES)].reset_index()
     return frame[list(STAGE_COLUMNS)]
 
 
+def _at_row(where: str, number: int, column: str | None = None) -> Joined:
+    """ "file, row 3, column probability" in the language of the message."""
+    cell = text("at_column", column=column) if column else ""
+    return at(where, text("at_row", row=number), cell)
+
+
 def _stage_record(row: dict, number: int, where: str) -> dict:
     if None in row:  # more cells than the header names, e.g. a decimal comma in 0,7
-        raise UserError(
-            f"{where}, row {number}: more cells than columns ({shown(row[None])} left over); "
-            "write decimals with a point (0.7) and put text with a comma in double quotes"
-        )
+        raise problem("stage_extra_cells", where=_at_row(where, number), cells=shown(row[None]))
     stage = (row.get("stage") or "").strip()
     if stage not in STAGES:
-        raise UserError(
-            f"{where}, row {number}, column stage: unknown stage {shown(stage)}; "
-            f"choose one of {', '.join(STAGES)}"
+        raise problem(
+            "unknown_stage",
+            where=_at_row(where, number, "stage"),
+            stage=shown(stage),
+            stages=listed(STAGES),
         )
     probability = _stage_number(row, "probability", number, where)
     delay = _stage_number(row, "delay_years", number, where)
     if not 0 <= probability <= 1:
-        raise UserError(
-            f"{where}, row {number}, column probability: {probability:g} is outside 0-1; "
-            "write a probability as a fraction, e.g. 0.7"
+        raise problem(
+            "probability_outside",
+            where=_at_row(where, number, "probability"),
+            value=f"{probability:g}",
         )
     if not delay.is_integer() or not 0 <= delay <= MAX_DELAY_YEARS:
-        raise UserError(
-            f"{where}, row {number}, column delay_years: {delay:g} is not a whole number of "
-            f"years from 0 to {MAX_DELAY_YEARS}"
+        raise problem(
+            "delay_invalid",
+            where=_at_row(where, number, "delay_years"),
+            value=f"{delay:g}",
+            maximum=MAX_DELAY_YEARS,
         )
     for fixed, value in (("opgeleverd", 1.0), ("vervallen", 0.0)):
         if stage == fixed and probability != value:
-            raise UserError(
-                f"{where}, row {number}, column probability: a project that is {fixed} has "
-                f"probability {value:g}, not {probability:g}"
+            raise problem(
+                "stage_fixed_probability",
+                where=_at_row(where, number, "probability"),
+                stage=fixed,
+                value=f"{value:g}",
+                given=f"{probability:g}",
             )
     if stage == "opgeleverd" and delay:
-        raise UserError(
-            f"{where}, row {number}, column delay_years: a delivered project has no delay"
-        )
+        raise problem("delivered_delay", where=_at_row(where, number, "delay_years"))
     return {
         "stage": stage,
         "probability": probability,
@@ -118,16 +132,15 @@ def _stage_record(row: dict, number: int, where: str) -> dict:
 
 
 def _stage_number(row: dict, column: str, number: int, where: str) -> float:
-    text = (row.get(column) or "").strip()
+    cell = (row.get(column) or "").strip()
     try:
-        value = float(text)
+        value = float(cell)
     except ValueError:
-        raise UserError(
-            f"{where}, row {number}, column {column}: {shown(text)} is not a number "
-            "(write a decimal point: 0.7)"
+        raise problem(
+            "not_a_number_point", where=_at_row(where, number, column), value=shown(cell)
         ) from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise UserError(f"{where}, row {number}, column {column}: {shown(text)} is not a number")
+        raise problem("not_a_number", where=_at_row(where, number, column), value=shown(cell))
     return value
 
 
@@ -157,9 +170,7 @@ def projects_as_of(pipeline: pd.DataFrame, year: int) -> pd.DataFrame:
     known = pipeline[pipeline["year"] <= year]
     if known.empty:
         years = ", ".join(str(int(y)) for y in sorted(pipeline["year"].dropna().unique()))
-        raise UserError(
-            f"pipeline: no rows for {year} or earlier (the table holds {years or 'none'})"
-        )
+        raise problem("pipeline_no_rows", year=year, years=years if years else text("none"))
     latest = int(known["year"].max())
     return known[known["year"] == latest].reset_index(drop=True)
 

@@ -12,9 +12,11 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from afspraken_analysis.errors import UserError
+from afspraken_analysis.labels import Number
+from afspraken_analysis.userfiles import shown
 
 from .config import Scenario
+from .messages import problem
 from .model import Model, _accumulate, _column, _effective_flows
 from .resolve import _as_model
 
@@ -151,9 +153,8 @@ def project(
     for name in ("dwellings_total", "social_rent_stock"):
         negative = out.loc[out[name] < 0, "year"]
         if len(negative):
-            raise UserError(
-                f"scenario {model.name!r}: {name} falls below 0 in {negative.iloc[0]}; the outflows "
-                "exceed the stock, so lower them"
+            raise problem(
+                "stock_below_zero", name=repr(model.name), key=name, year=int(negative.iloc[0])
             )
     for key, values in _effective_flows(model).items():
         out[key] = np.concatenate([[np.nan], values])
@@ -170,10 +171,7 @@ def check_runs(runs: Any) -> int:
         or isinstance(runs, bool)
         or not 1 <= runs <= MAX_RUNS
     ):
-        raise UserError(
-            f"runs: {str(runs)[:50]} is not a whole number from 1 to {MAX_RUNS:,}; "
-            "leave the runs out for the deterministic projection"
-        )
+        raise problem("runs_invalid", runs=str(runs)[:50], maximum=Number(MAX_RUNS, 0))
     return int(runs)
 
 
@@ -222,7 +220,7 @@ def simulate(
     if seed is None:
         seed = int(np.random.SeedSequence().entropy)
     elif not isinstance(seed, int) or seed < 0:
-        raise UserError(f"seed: {seed!r} is not a whole number ≥ 0")
+        raise problem("seed_invalid", seed=shown(seed))
     n = len(model.years) - 1
     draws = {key: _draw(spec, key, seed, n, runs) for key, spec in model.uncertainty.items()}
     flows = {k: draws.get(k, _column(v) if n else v) for k, v in model.flows.items()}

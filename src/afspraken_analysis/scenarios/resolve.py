@@ -14,6 +14,7 @@ import pandas as pd
 from afspraken_analysis.baseline import base_stocks
 from afspraken_analysis.data import load
 from afspraken_analysis.errors import UserError
+from afspraken_analysis.labels import Number
 from afspraken_analysis.schemas import CORPORATIONS
 
 from .config import (
@@ -31,6 +32,7 @@ from .config import (
     _is_number,
     scenario,
 )
+from .messages import Joined, at, listed, problem
 from .model import Model, _num, _solve_model
 
 REALISATION_COLUMNS = ("year", "indicator", "party", "value")
@@ -65,8 +67,12 @@ def _realisations(ctx: _Context) -> pd.DataFrame | None:
         return None
     missing = [c for c in REALISATION_COLUMNS if c not in df.columns]
     if missing:
-        raise UserError(
-            f"realisations: missing column(s) {', '.join(missing)}; expected {', '.join(REALISATION_COLUMNS)}"
+        raise problem(
+            "missing_columns",
+            where="realisations",
+            n=len(missing),
+            columns=listed(missing),
+            expected=listed(REALISATION_COLUMNS),
         )
     return df
 
@@ -225,10 +231,7 @@ def _resolve_trend(
     if realised is None:
         if "fallback" not in spec:
             indicator = TREND_INDICATORS[key][0]
-            raise UserError(
-                f"{key}: 'trend' needs realisation data (indicator {indicator}) and none was "
-                "supplied; pass realisations or give a fallback: {pace: trend, fallback: ...}"
-            )
+            raise problem("trend_needs_data", key=key, indicator=indicator)
         values, note = _resolve_flow(key, spec["fallback"], years, params, ctx)
         body = note.split(": ", 1)[1]
         return values, f"{key}: {_trend_note(key, True)}fallback: {body}"
@@ -236,7 +239,7 @@ def _resolve_trend(
     pace = float(series.mean())
     values = np.array([series.get(int(y), pace) for y in years], dtype=float)
     if (values < 0).any():
-        raise UserError(f"{key}: the realised trend is negative ({_num(pace)} a year)")
+        raise problem("trend_negative", key=key, pace=Number(pace, 1))
     shown = ", ".join(f"{y}: {_num(v)}" for y, v in series.items())
     return values, (
         f"{key}: {_trend_note(key, False)}realised ({scope}) {shown}; realised years as realised, "
@@ -249,18 +252,12 @@ def _resolve_pipeline(key: str, years: np.ndarray, ctx: _Context) -> tuple[np.nd
     after the forecast's first year without one gets nothing (no project delivers then)."""
     forecast = ctx.pipeline
     if forecast is None or key != PIPELINE_FLOW:
-        raise UserError(
-            f"{key}: 'pipeline' needs the forecast of the project pipeline (monitoring table "
-            "pipeline, scenarios.pipeline_forecast) and none was supplied"
-        )
+        raise problem("pipeline_needs_forecast", key=key)
     social = forecast[forecast["segment"] == "sociale_huur"]
     series = {int(y): float(v) for y, v in zip(social["year"], social["expected"], strict=True)}
     first = min(series, default=None)
     if first is None or first > int(years[0]):
-        raise UserError(
-            f"{key}: the pipeline forecast starts in {first}, the projection in {int(years[0])}; "
-            "list the projects delivered since then (stage opgeleverd) in the pipeline"
-        )
+        raise problem("pipeline_starts_late", key=key, first=first, start=int(years[0]))
     values = np.array([series.get(int(y), 0.0) for y in years], dtype=float)
     shown = ", ".join(f"{int(y)}: {_num(v)}" for y, v in zip(years, values, strict=True))
     return values, (
@@ -274,9 +271,12 @@ def _resolve_series(key: str, spec: Mapping, years: np.ndarray) -> tuple[np.ndar
     series = _check_series(spec, key)
     missing = [int(y) for y in years if int(y) not in series]
     if missing:
-        raise UserError(
-            f"{key}: the series has no value for {', '.join(map(str, missing))}; give every year from "
-            f"{years[0]} to {years[-1]}, or use {{plan: {{...}}, then: ...}}"
+        raise problem(
+            "series_gap",
+            key=key,
+            years=listed(missing),
+            first=int(years[0]),
+            last=int(years[-1]),
         )
     return np.array([series[int(y)] for y in years], dtype=float), f"{key}: series " + ", ".join(
         f"{int(y)}: {_num(series[int(y)])}" for y in years
@@ -297,9 +297,8 @@ def _base_stocks(
             notes.append(f"{key}: {_num(stocks[key])} at the end of {base_year} (given)")
             continue
         if base["base_year"] != base_year:
-            raise UserError(
-                f"{key}: the baseline gives stocks for the end of {base['base_year']}, but base_year is "
-                f"{base_year}; give {key} for the end of {base_year} as well"
+            raise problem(
+                "baseline_year", key=key, baseline_year=base["base_year"], base_year=base_year
             )
         stocks[key] = float(base[key])
         extra = ""
@@ -310,9 +309,9 @@ def _base_stocks(
     if base is not None and any(params.get(k) is None for k in STOCK_KEYS):
         notes.append(f"baseline source: {base.get('source', 'not stated')}")
     if stocks["dwellings_total"] <= 0:
-        raise UserError("dwellings_total must be > 0")
+        raise problem("must_be_positive", where="dwellings_total")
     if stocks["social_rent_stock"] > stocks["dwellings_total"]:
-        raise UserError("social_rent_stock is above dwellings_total")
+        raise problem("social_above_total")
     return base_year, stocks["dwellings_total"], stocks["social_rent_stock"], notes, base
 
 
@@ -345,10 +344,14 @@ def _check_parts(flows: Mapping[str, np.ndarray], uncertainty: Mapping, years: n
         bad = np.flatnonzero(hi > lo)
         if bad.size:
             y = bad[0]
-            detail = "can be" if part in uncertainty or whole in uncertainty else "is"
-            raise UserError(
-                f"{part} {detail} above {whole} in {years[y]} ({_num(hi[y])} > {_num(lo[y])}); "
-                f"the social homes are part of the total, so raise {whole} or lower {part}"
+            uncertain = part in uncertainty or whole in uncertainty
+            raise problem(
+                "part_can_exceed_whole" if uncertain else "part_exceeds_whole",
+                part=part,
+                whole=whole,
+                year=int(years[y]),
+                high=Number(hi[y], 1),
+                low=Number(lo[y], 1),
             )
 
 
@@ -381,7 +384,7 @@ def resolve(
         total_additions=t.get("total_additions", "on_top"),
     )
     if not sol.feasible:
-        raise UserError(f"scenario {s.name!r}, target: {sol.message}")
+        raise UserError(Joined([at(f"scenario {s.name!r}", "target"), sol.message], sep=": "))
     return sol.model
 
 
@@ -400,7 +403,7 @@ def _resolve_untargeted(s: Scenario, ctx: _Context) -> Model:
         "dwellings_total" in uncertainty
         and _distribution_support(uncertainty["dwellings_total"])[0] <= 0
     ):
-        raise UserError("uncertainty, dwellings_total: the distribution must stay above 0")
+        raise problem("distribution_above_zero", where=at("uncertainty", "dwellings_total"))
     return Model(
         name=s.name,
         base_year=int(base_year),
@@ -422,7 +425,7 @@ def _check_complete(s: Scenario) -> None:
     if any(_mentions(params.get(k), "woondeal") for k in WOONDEAL_FLOWS):
         missing += [k for k in WOONDEAL_KEYS if k not in params]
     if missing:
-        raise UserError(f"scenario {s.name!r}: missing parameter(s) {', '.join(missing)}")
+        raise problem("missing_parameters", name=repr(s.name), n=len(missing), keys=listed(missing))
 
 
 def _resolve_flows(

@@ -9,9 +9,16 @@ from typing import Any
 
 import pandas as pd
 
-from afspraken_analysis.errors import UserError
+from afspraken_analysis.labels import render
 
-from .config import TOTAL_ADDITIONS_RULES, Scenario, _apply_overrides, _check_count, scenario
+from .config import (
+    Scenario,
+    _apply_overrides,
+    _check_count,
+    _check_total_additions,
+    scenario,
+)
+from .messages import problem
 from .model import (
     Model,
     Solution,
@@ -67,7 +74,7 @@ def solve(
         model = s
         by_year = model.horizon_year if by_year is None else by_year
     if target_share_pct is None:
-        raise UserError("give a target share (e.g. --target-share 30)")
+        raise problem("no_target_share")
     return _solve_model(
         model,
         target_share_pct,
@@ -94,10 +101,7 @@ def share_reached(
     by_year = model.horizon_year if by_year is None else by_year
     from_year = _check_solve_years(model, by_year, from_year)
     _check_count(additions_social_per_year, "additions_social_per_year")
-    if total_additions not in TOTAL_ADDITIONS_RULES:
-        raise UserError(
-            f"total_additions: {total_additions!r} is not valid; choose {', '.join(TOTAL_ADDITIONS_RULES)}"
-        )
+    _check_total_additions(total_additions)
     changed = _with_social_additions(
         model, float(additions_social_per_year), from_year, total_additions
     )
@@ -120,7 +124,7 @@ def describe_solution(sol: Solution) -> str:
         ]
     else:
         lines += [
-            f"No answer within the rules: {sol.message}.",
+            f"No answer within the rules: {render(sol.message, 'en')}.",
             f"(Unconstrained value: {_num(sol.additions_social_per_year, 1)} a year.)",
         ]
     lines += [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -178,7 +179,7 @@ def _update(s: Scenario, values, summary, chart, lang, realisations, tables, bas
     try:
         m, proj, answer = slider_answer(s, values, realisations, tables, base)
     except UserError as exc:
-        summary.value = f"<b>{_problem_text(str(exc), lang)}</b>"
+        summary.value = f"<b>{html.escape(_problem_text(exc.render(lang), lang))}</b>"
         return
     end = proj.iloc[-1]
     summary.value = (

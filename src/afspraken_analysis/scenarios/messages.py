@@ -1,0 +1,63 @@
+"""The scenario wing's problem messages: a label key (`scenario.problem.*` in labels.csv) with its
+fields, kept as a `labels.Text` and put into words in the user's language where it is shown (the
+command line, the widget, str()); the key paths that say where a problem is, numbers written the
+language's way, and the "did you mean" hints."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+from afspraken_analysis.errors import UserError
+from afspraken_analysis.labels import Text, render, user_lang
+
+PREFIX = "scenario.problem."
+
+
+def text(key: str, /, **fields) -> Text:
+    """The message `scenario.problem.<key>` with its fields, not yet in words."""
+    return Text(PREFIX + key, **fields)
+
+
+def problem(key: str, /, **fields) -> UserError:
+    """A UserError carrying the message `scenario.problem.<key>`."""
+    return UserError(text(key, **fields))
+
+
+class _Rendered:
+    def __str__(self) -> str:
+        return self.render(user_lang())
+
+
+class Joined(_Rendered):
+    """Parts joined by `sep`, each in the language: a key path ("file, scenario 'x', sd") or the
+    lines of several problems."""
+
+    def __init__(self, parts: Iterable[Any], sep: str = ", "):
+        self.parts, self.sep = [p for p in parts if p != ""], sep
+
+    def render(self, lang: str) -> str:
+        return self.sep.join(str(render(p, lang)) for p in self.parts)
+
+
+def at(where: Any, *parts: Any) -> Joined:
+    """The key path `where, part, ...` (a part may be a Text, e.g. "year 2025")."""
+    return Joined([where, *parts])
+
+
+def at_year(where: Any, year: Any) -> Joined:
+    return at(where, text("at_year", year=year))
+
+
+def did_you_mean(value: Any, valid: Iterable[str]) -> Text | str:
+    """' (did you mean 'x'?)' for a misspelt key or value, or '' when nothing is close."""
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value[:100], list(valid), n=1)
+    return text("did_you_mean", close=repr(close[0])) if close else ""
+
+
+def listed(values: Iterable[Any]) -> str:
+    """Names as the user types them, comma-separated (YAML keys and values stay untranslated)."""
+    return ", ".join(map(str, values))
