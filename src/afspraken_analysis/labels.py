@@ -52,6 +52,66 @@ def t(key: str, lang: str = "nl", **fields) -> str:
     return _FORMATTER.format(text, **fields) if fields else text
 
 
+class _Number:
+    """A number field of a Text: `{n}` and `{n:,}` written as the language writes numbers."""
+
+    def __init__(self, value, lang: str):
+        self.value, self.lang = value, lang
+
+    def __eq__(self, other) -> bool:  # for {n:plural:a|b}
+        return self.value == other
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+    def __format__(self, spec: str) -> str:
+        value = self.value
+        if not spec and isinstance(value, float):
+            value = int(value) if value.is_integer() else value
+            spec = "" if isinstance(value, int) else "g"
+        text = format(value, spec)
+        if self.lang == "nl":
+            text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+        return text
+
+
+class Text:
+    """A message kept language-neutral until it is shown: a label key and its fields.
+
+    `render(lang)` fills in the fields in that language: a Text among them is rendered too, and a
+    number (not a bool) is written as the language writes it (`{n:,}` groups thousands: 1.047 in
+    Dutch, 1,047 in English; a float shows as 7,5 or 7.5). str() gives the Dutch text.
+    """
+
+    __slots__ = ("key", "fields")
+
+    def __init__(self, key: str, /, **fields):
+        self.key, self.fields = key, fields
+
+    def render(self, lang: str = "nl") -> str:
+        def field(value):
+            if isinstance(value, Text):
+                return value.render(lang)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return _Number(value, lang)
+            return value
+
+        return t(self.key, lang, **{k: field(v) for k, v in self.fields.items()})
+
+    def __str__(self) -> str:
+        return self.render("nl")
+
+    def __repr__(self) -> str:
+        return f"Text({self.key!r}, {self.fields!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Text) and (self.key, self.fields) == (other.key, other.fields)
+
+    __hash__ = None
+
+
 def fmt_number(value, lang: str = "nl", decimals: int = 0) -> str:
     """Format a number the way the language writes it: 1.047 and 25,3 in Dutch."""
     if value is None or value != value:  # None or NaN
