@@ -19,8 +19,9 @@ from afspraken_analysis.scenarios.projection import MAX_RUNS
 CORPUS = TESTS_DATA_DIR / "hostile" / "scenarios"
 
 
-def _run(capsys, argv: list[str]) -> tuple[int, str]:
-    code = main([str(a) for a in argv])
+def _run(capsys, argv: list[str], lang: str = "en") -> tuple[int, str]:
+    """The command with --lang `lang`: the expected words below are the English texts."""
+    code = main(["--lang", lang, *[str(a) for a in argv]])
     out = capsys.readouterr()
     text = out.out + out.err
     assert "Traceback" not in text
@@ -60,7 +61,7 @@ def test_scenario_file_cases(capsys, tmp_path, command, name, scenario, expected
         assert code == 0  # listing reads the file but builds no scenario: its parameters are fine
         return
     assert code == 2, text
-    assert text.startswith("fout: ")
+    assert text.startswith("error: ")
     for part in expected:
         assert part in text
     assert len(text) < 600  # one short line, never the expanded value

@@ -86,14 +86,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args) or 0
     except UserError as exc:
-        print(t("cli.error", lang, message=exc), file=sys.stderr)
+        print(t("cli.error", lang, message=exc.render(lang)), file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
     except OSError as exc:  # a file problem no command check caught: still one line, exit 2
         name = exc.filename if exc.filename is not None else ""
-        message = f"{str(name)[:200]}: {os_problem(exc)}"
+        message = f"{str(name)[:200]}: {os_problem(exc, lang)}"
         print(t("cli.error", lang, message=message), file=sys.stderr)
         return 2
     except KeyboardInterrupt:

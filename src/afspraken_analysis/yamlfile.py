@@ -12,6 +12,7 @@ from yaml.constructor import ConstructorError
 from yaml.events import AliasEvent
 
 from .errors import UserError
+from .labels import Text
 from .userfiles import read_text, shown
 
 MAX_BYTES = 1_000_000  # a YAML file or --set value holds at most this many bytes
@@ -86,6 +87,6 @@ def load(text: str, source: str) -> Any:
         raise UserError(f"{source}: not valid YAML: {str(exc)[:200]}") from None
 
 
-def read(path: str | Path, what: str) -> Any:
+def read(path: str | Path, what: str | Text) -> Any:
     """A user's YAML file (UTF-8, at most MAX_BYTES) to Python values."""
     return load(read_text(path, what, max_bytes=MAX_BYTES), str(path))
