@@ -96,7 +96,7 @@ def test_the_malformed_corpus_is_complete_and_large_enough():
 def assert_reported(path: Path, expected: tuple, capsys) -> None:
     """validate exits non-zero and prints one problem naming file, row, column and the hint."""
     row, column, hint = expected
-    assert main(["validate", str(path)]) != 0
+    assert main(["--lang", "en", "validate", str(path)]) != 0
     out = capsys.readouterr().out
     assert path.name in out
     if row is not None:
@@ -105,7 +105,7 @@ def assert_reported(path: Path, expected: tuple, capsys) -> None:
         assert f"column {column!r}" in out
     assert f" — {hint}" in out or (" — " in out and hint in out.split(" — ", 1)[1]), out
     problems = monitoring.validate_paths([path])
-    assert len(problems) == 1, "\n".join(map(str, problems))
+    assert len(problems) == 1, "\n".join(p.render("en") for p in problems)
     assert problems[0].hint
 
 
@@ -119,7 +119,8 @@ def test_loading_a_malformed_file_raises_a_user_error_with_the_same_problem(name
     problems = monitoring.validate_paths([MALFORMED_DIR / name])
     with pytest.raises(UserError) as info:
         monitoring.load_realisations(MALFORMED_DIR / name)
-    assert str(problems[0]) in str(info.value)
+    assert problems[0].render("en") in info.value.render("en")
+    assert str(problems[0]) in str(info.value)  # str() is the Dutch text
 
 
 @pytest.mark.parametrize("name", sorted(n for n in MALFORMED if n.startswith("category_overrides")))
@@ -128,7 +129,8 @@ def test_a_malformed_overrides_file_stops_loading_the_directory(name, tmp_path):
     (problem,) = monitoring.validate_paths([MALFORMED_DIR / name])
     with pytest.raises(UserError) as info:
         monitoring.load_monitoring(tmp_path)
-    assert problem.message in str(info.value) and "category_overrides.csv" in str(info.value)
+    shown = info.value.render("en")
+    assert problem.message.render("en") in shown and "category_overrides.csv" in shown
 
 
 HEADER = ["year", "indicator", "party", "value"]
@@ -232,7 +234,7 @@ def test_garbage_gives_problems_not_a_traceback(content, suffix, tmp_path):
     path = tmp_path / f"realisations{suffix}"
     path.write_bytes(content)
     problems = monitoring.validate_paths([path])
-    assert problems and all(path.name in str(p) and p.hint for p in problems)
+    assert problems and all(path.name in p.render("en") and p.hint for p in problems)
 
 
 def test_every_problem_in_a_file_is_reported_not_just_the_first(tmp_path):
@@ -253,8 +255,9 @@ def test_every_problem_in_a_file_is_reported_not_just_the_first(tmp_path):
         (4, "value"),
     ]
     assert all(p.hint and p.value is not None for p in problems)
-    with pytest.raises(UserError, match="5 problems"):
+    with pytest.raises(UserError, match="^5 problemen") as info:
         monitoring.load_realisations(path)
+    assert info.value.render("en").startswith("5 problems in the monitoring input:")
 
 
 # --- Valid input in every format loads to the same table -------------------------------------
@@ -358,7 +361,8 @@ def test_thousands_dot_in_a_comma_file_is_ambiguous_even_where_decimals_are_allo
     path.write_text(f"year,indicator,party,value\n2024,{indicator},,1.047\n", encoding="utf-8")
     (problem,) = monitoring.validate_paths([path])
     assert (problem.row, problem.column, problem.value) == (2, "value", "1.047")
-    assert "ambiguous" in problem.message and "1047" in problem.hint
+    assert problem.message.key == "mon.problem.ambiguous_thousands"
+    assert "ambiguous" in problem.message.render("en") and "1047" in problem.hint.render("en")
 
 
 def test_aliases_statuses_and_whitespace_are_read_as_documented(tmp_path):
@@ -401,7 +405,7 @@ def test_a_directory_without_monitoring_files_names_the_expected_files(tmp_path)
     for name in ("realisations.csv", "realisations.xlsx", "agreement_status.csv"):
         assert name in str(info.value)
     (problem,) = monitoring.validate_paths([tmp_path])
-    assert "agreement_status.xlsx" in problem.hint
+    assert "agreement_status.xlsx" in problem.hint.render("en")
 
 
 def test_a_directory_with_only_one_file_gives_none_for_the_other(tmp_path):
@@ -415,8 +419,9 @@ def test_a_directory_with_only_one_file_gives_none_for_the_other(tmp_path):
 def test_csv_and_xlsx_for_one_table_in_one_directory_is_a_problem(tmp_path):
     paths = formats(tmp_path)
     (paths["comma"].parent / "realisations.xlsx").write_bytes(paths["xlsx"].read_bytes())
-    with pytest.raises(UserError, match="keep one of them"):
+    with pytest.raises(UserError) as info:
         monitoring.load_monitoring(paths["comma"].parent)
+    assert "keep one of them" in info.value.render("en")
 
 
 # --- Category overrides ---------------------------------------------------------------------------

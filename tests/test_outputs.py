@@ -129,7 +129,7 @@ def test_bad_monitoring_input_stops_the_report_before_any_notebook(tmp_path, cap
     seconds = time.perf_counter() - start
     assert code == 2
     lines = err.splitlines()
-    assert lines[0] == f"fout: {len(problems)} problems in the monitoring input:"
+    assert lines[0] == f"fout: {len(problems)} problemen in de monitoringinvoer:"  # one language
     assert lines[1:] == problems
     assert _tree(tmp_path) == before  # no .failed, no build directory, the report as it was
     print(f"refused in {seconds:.1f} s")

@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except OSError as exc:  # a file problem no command check caught: still one line, exit 2
         name = exc.filename if exc.filename is not None else ""
-        message = f"{str(name)[:200]}: {os_problem(exc)}"
+        message = f"{str(name)[:200]}: {os_problem(exc, lang)}"
         print(t("cli.error", lang, message=message), file=sys.stderr)
         return 2
     except KeyboardInterrupt:

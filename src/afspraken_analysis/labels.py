@@ -52,17 +52,55 @@ def t(key: str, lang: str = "nl", /, **fields) -> str:
     return _FORMATTER.format(text, **fields) if fields else text
 
 
+class _Number:
+    """A number field of a Text: `{n}` and `{n:,}` written as the language writes numbers."""
+
+    def __init__(self, value, lang: str):
+        self.value, self.lang = value, lang
+
+    def __eq__(self, other) -> bool:  # for {n:plural:a|b}
+        return self.value == other
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+    def __format__(self, spec: str) -> str:
+        value = self.value
+        if not spec and isinstance(value, float):
+            value = int(value) if value.is_integer() else value
+            spec = "" if isinstance(value, int) else "g"
+        text = format(value, spec)
+        if self.lang == "nl":
+            text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+        return text
+
+
 class Text:
-    """A message kept as its label key and fields, put into words when shown: `render(lang)`.
-    Fields that can render themselves (a Text, a Number) render in the same language; str()
-    uses the command line's language (default_lang(), Dutch when that is unset or unusable).
-    The label is always a format string (literal braces doubled), with or without fields."""
+    """A message kept language-neutral until it is shown: a label key and its fields.
+
+    `render(lang)` fills in the fields in that language: a field that renders itself (a Text, a
+    Number) renders in the same language, and a plain number (not a bool) is written as the
+    language writes it (`{n:,}` groups thousands: 1.047 in Dutch, 1,047 in English; a float shows
+    as 7,5 or 7.5); `{n!r}` keeps a value as the user wrote it. str() uses the command line's
+    language (user_lang()). The label is always a format string (literal braces doubled).
+    """
+
+    __slots__ = ("key", "fields")
 
     def __init__(self, key: str, /, **fields):
         self.key, self.fields = key, fields
 
     def render(self, lang: str) -> str:
-        fields = {k: render(v, lang) for k, v in self.fields.items()}
+        def field(value):
+            if hasattr(value, "render"):
+                return value.render(lang)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return _Number(value, lang)
+            return value
+
+        fields = {k: field(v) for k, v in self.fields.items()}
         return _FORMATTER.format(t(self.key, lang), **fields)  # always a format string
 
     def __str__(self) -> str:
@@ -70,6 +108,11 @@ class Text:
 
     def __repr__(self) -> str:
         return f"Text({self.key!r}, **{self.fields!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Text) and (self.key, self.fields) == (other.key, other.fields)
+
+    __hash__ = None
 
 
 class Number:

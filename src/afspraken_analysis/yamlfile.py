@@ -94,13 +94,6 @@ def load(text: str, source: str) -> Any:
         ) from None
 
 
-WHAT = {  # the files read here, named in the user's language
-    "scenario file": Text("yaml.what.scenario_file"),
-    "parameter file": Text("yaml.what.parameter_file"),
-}
-
-
-def read(path: str | Path, what: str) -> Any:
-    """A user's YAML file (UTF-8, at most MAX_BYTES) to Python values; `what` is one of WHAT
-    (or any text, shown as it is)."""
-    return load(read_text(path, WHAT.get(what, what), max_bytes=MAX_BYTES), str(path))
+def read(path: str | Path, what: str | Text) -> Any:
+    """A user's YAML file (UTF-8, at most MAX_BYTES) to Python values."""
+    return load(read_text(path, what, max_bytes=MAX_BYTES), str(path))

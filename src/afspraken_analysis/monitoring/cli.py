@@ -19,7 +19,7 @@ def _cmd_validate(args) -> int:
     count = sum(c.count for c in checked)
     for result in checked:
         for problem in result.listed():
-            print(problem)
+            print(problem.render(lang))
         if not result.count:
             unfilled = len(result.unfilled_rows)
             note = t("cli.validate.unfilled", lang, n=unfilled) if unfilled else ""

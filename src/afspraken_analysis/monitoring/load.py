@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -11,6 +10,8 @@ import pandas as pd
 
 from afspraken_analysis import parties
 from afspraken_analysis.errors import UserError
+from afspraken_analysis.labels import Text, t, user_lang
+from afspraken_analysis.userfiles import os_text
 
 from .readers import Problem, _display, _is_empty, _read, _Sheet
 from .rules import _TABLE_RULES
@@ -40,7 +41,7 @@ class _Checked:
     def __post_init__(self):
         self.shown_path = _display(self.path)  # once: resolving a path per problem is slow
 
-    def report(self, row, column, value, message, hint="") -> None:
+    def report(self, row, column, value, message: Text, hint: Text | None = None) -> None:
         problem = Problem(self.shown_path, row, column, value, message, hint)
         if len(self.problems) < MAX_PROBLEMS_PER_FILE:
             self.problems.append(problem)
@@ -63,11 +64,11 @@ class _Checked:
                 None,
                 first.column if kind != "other" else None,
                 None,
-                f"… and {n} more problem{'s' if n > 1 else ''} "
-                + (
-                    f"of the same kind, the first in row {first.row}: {first.message}"
-                    if kind != "other"
-                    else f"of other kinds, the first in row {first.row}: {first.message}"
+                Text(
+                    "mon.problem.more_same" if kind != "other" else "mon.problem.more_other",
+                    n=n,
+                    row=first.row,
+                    first=first.message,
                 ),
                 first.hint,
             )
@@ -77,9 +78,8 @@ class _Checked:
 
 
 def _kind(problem: Problem) -> str:
-    """The problem's message with its values taken out: problems of one kind share it."""
-    message = re.sub(r"'[^']*'|\"[^\"]*\"|[0-9]+", "…", problem.message)
-    return f"{problem.column}|{message}"
+    """The problem's column and message key: problems of one kind share them."""
+    return f"{problem.column}|{problem.message.key}"
 
 
 def _table_of(path: Path, columns: list[str] | None = None) -> str | None:
@@ -114,9 +114,8 @@ def _check_file(path: Path, table: str | None = None) -> _Checked:
             1,
             None,
             ", ".join(sheet.columns),
-            "cannot tell which table this is",
-            "name the file realisations.csv / .xlsx, agreement_status.csv / .xlsx, "
-            "category_overrides.csv / .xlsx or pipeline.csv / .xlsx",
+            Text("mon.problem.which_table"),
+            Text("mon.hint.table_file_names", names=_expected_names()),
         )
         return checked
     if not _check_header(sheet, checked):
@@ -132,7 +131,13 @@ def _check_header(sheet: _Sheet, checked: _Checked) -> bool:
     missing = [name for name, need in spec.items() if need != "optional" and name not in present]
     problems_before = checked.count
     for name in sorted({n for n in present if present.count(n) > 1}):
-        report(1, name, name, f"column {name!r} appears more than once", "keep one of them")
+        report(
+            1,
+            name,
+            name,
+            Text("mon.problem.duplicate_column", column=name),
+            Text("mon.hint.keep_one_column"),
+        )
     for name in present:
         if name in spec:
             continue
@@ -143,28 +148,22 @@ def _check_header(sheet: _Sheet, checked: _Checked) -> bool:
                 1,
                 name,
                 name,
-                f"column {name!r} should be named {guess!r}",
-                f"rename it to {guess!r}",
+                Text("mon.problem.misnamed_column", column=name, guess=guess),
+                Text("mon.hint.rename_column", guess=guess),
             )
         else:
-            hint = f"did you mean {guess!r}? " if guess else ""
-            report(
-                1,
-                name,
-                name,
-                f"unexpected column {name!r}",
-                hint + "allowed columns: " + ", ".join(spec),
+            allowed = Text("mon.hint.allowed_columns", columns=", ".join(spec))
+            hint = (
+                Text("mon.hint.did_you_mean_then", guess=guess, then=allowed) if guess else allowed
             )
+            report(1, name, name, Text("mon.problem.unexpected_column", column=name), hint)
+    needed = ", ".join(n for n, need in spec.items() if need != "optional")
     for name in missing:
-        report(
-            1,
-            name,
-            None,
-            f"missing column {name!r}",
-            "row 1 must name the columns "
-            + ", ".join(n for n, need in spec.items() if need != "optional")
-            + (f" (found: {', '.join(present)})" if present else ""),
-        )
+        if present:
+            hint = Text("mon.hint.header_names_found", columns=needed, found=", ".join(present))
+        else:
+            hint = Text("mon.hint.header_names", columns=needed)
+        report(1, name, None, Text("mon.problem.missing_column", column=name), hint)
     return checked.count == problems_before
 
 
@@ -185,16 +184,16 @@ def _check_rows(sheet: _Sheet, checked: _Checked) -> None:
             2,
             None,
             "",
-            "the file has a header but no rows",
-            "fill in at least one row, or leave the file out",
+            Text("mon.problem.no_rows"),
+            Text("mon.hint.at_least_one_row"),
         )
     elif must_have_rows and not records and not checked.problems:
         checked.report(
             checked.unfilled_rows[0],
             filled_columns[0],
             "",
-            f"none of the {len(checked.unfilled_rows)} rows is filled in (column {filled_columns[0]!r} is empty everywhere)",
-            f"fill in {filled_columns[0]!r} for what you know, or leave the file out",
+            Text("mon.problem.none_filled", n=len(checked.unfilled_rows), column=filled_columns[0]),
+            Text("mon.hint.fill_column", column=filled_columns[0]),
         )
     if not checked.problems:
         checked.frame = build_frame(records, checked.path)
@@ -208,26 +207,23 @@ def _is(test, path: Path) -> bool:
         return False
 
 
-def _not_a_file(path: Path) -> tuple[str, str]:
+def _not_a_file(path: Path) -> tuple[Text, Text]:
     """Message and hint for a path that is not a readable regular file."""
     try:
         path.lstat()
     except OSError as exc:
         if not isinstance(exc, FileNotFoundError):
             return (
-                f"the file cannot be reached ({exc.strerror or type(exc).__name__})",
-                "check that you may read it and enter the directories above it (permissions)",
+                Text("mon.problem.unreachable", reason=os_text(exc)),
+                Text("mon.hint.unreachable"),
             )
     if path.is_symlink() and not path.exists():
-        return (
-            "a symbolic link that leads nowhere (its target is missing, or it points back to itself)",
-            "replace the link by the file itself, or remove it",
-        )
+        return Text("mon.problem.broken_link"), Text("mon.hint.broken_link")
     if path.is_dir():
-        return "a directory, not a file", "give the file inside it, or the directory on its own"
+        return Text("mon.problem.a_directory"), Text("mon.hint.a_directory")
     if path.exists():
-        return "not a regular file", "give a CSV or XLSX file"
-    return "file not found", "check the path"
+        return Text("mon.problem.not_regular"), Text("mon.hint.csv_or_xlsx")
+    return Text("mon.problem.not_found"), Text("mon.hint.check_path")
 
 
 def _directory_files(directory: Path) -> tuple[dict[str, Path], list[Problem]]:
@@ -246,8 +242,8 @@ def _directory_files(directory: Path) -> tuple[dict[str, Path], list[Problem]]:
                     None,
                     None,
                     ", ".join(p.name for p in found),
-                    f"both {' and '.join(p.name for p in found)}: which one holds the data?",
-                    "keep one of them in the directory",
+                    Text("mon.problem.two_files", first=found[0].name, second=found[1].name),
+                    Text("mon.hint.keep_one_file"),
                 )
             )
         elif found:
@@ -267,7 +263,8 @@ def _present(path: Path) -> bool:
 
 
 def _expected_names() -> str:
-    return " and/or ".join(" or ".join(f"{t}{s}" for s in FILE_SUFFIXES) for t in TABLE_NAMES)
+    """realisations.csv / realisations.xlsx, agreement_status.csv / …"""
+    return ", ".join(" / ".join(f"{t}{s}" for s in FILE_SUFFIXES) for t in TABLE_NAMES)
 
 
 def _check_path(path: Path) -> list[_Checked]:
@@ -282,8 +279,8 @@ def _check_path(path: Path) -> list[_Checked]:
                 None,
                 None,
                 None,
-                "no monitoring files",
-                f"expected {_expected_names()}",
+                Text("mon.problem.no_monitoring_files"),
+                Text("mon.hint.expected_files", names=_expected_names()),
             )
         )
     results = [_Checked(path, problems=problems)] if problems else []
@@ -300,12 +297,26 @@ def validate_paths(paths) -> list[Problem]:
     ]
 
 
+class ProblemsError(UserError):
+    """The problems found in the monitoring input, rendered in the reader's language when shown
+    (`render(lang)`; str(): labels.user_lang()). `problems` as listed, `count` all that were found."""
+
+    def __init__(self, problems: list[Problem], count: int):
+        super().__init__(Text("mon.error.problems", n=count))
+        self.problems, self.count = problems, count
+
+    def render(self, lang: str = "nl") -> str:
+        heading = t("mon.error.problems", lang, n=self.count)
+        return heading + ":\n" + "\n".join(p.render(lang) for p in self.problems)
+
+    def __str__(self) -> str:
+        return self.render(user_lang())
+
+
 def _raise_problems(problems: list[Problem], count: int | None = None) -> None:
-    """Raise a UserError listing the problems; `count` when more were found than listed."""
+    """Raise a ProblemsError listing the problems; `count` when more were found than listed."""
     if problems:
-        count = count or len(problems)
-        heading = f"{count} problem{'s' if count > 1 else ''} in the monitoring input"
-        raise UserError(heading + ":\n" + "\n".join(map(str, problems)))
+        raise ProblemsError(problems, count or len(problems))
 
 
 def _load(path_or_dir, table: str) -> pd.DataFrame:
@@ -314,8 +325,8 @@ def _load(path_or_dir, table: str) -> pd.DataFrame:
         files, problems = _directory_files(path)
         _raise_problems(problems)
         if table not in files:
-            expected = " or ".join(f"{table}{s}" for s in FILE_SUFFIXES)
-            raise UserError(f"{_display(path)}: no {expected}")
+            expected = " / ".join(f"{table}{s}" for s in FILE_SUFFIXES)
+            raise UserError(Text("mon.error.no_table_file", path=_display(path), file=expected))
         path = files[table]
     checked = _check_file(path, table)
     _raise_problems(checked.listed(), checked.count)
@@ -381,11 +392,13 @@ def load_monitoring(directory) -> Monitoring:
     directory = Path(directory)
     if not _is(Path.is_dir, directory):
         raise UserError(
-            f"{_display(directory)}: not a directory; expected one with {_expected_names()}"
+            Text("mon.error.not_a_directory", path=_display(directory), names=_expected_names())
         )
     files, problems = _directory_files(directory)
     if not files and not problems:
-        raise UserError(f"{_display(directory)}: no monitoring files; expected {_expected_names()}")
+        raise UserError(
+            Text("mon.error.no_monitoring_files", path=_display(directory), names=_expected_names())
+        )
     checked = {table: _check_file(path, table) for table, path in files.items()}
     _raise_problems(
         problems + [p for c in checked.values() for p in c.listed()],

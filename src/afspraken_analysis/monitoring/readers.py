@@ -19,8 +19,10 @@ from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+from afspraken_analysis.labels import Text, t
 from afspraken_analysis.paths import ROOT
 from afspraken_analysis.spreadsheet import restore
+from afspraken_analysis.userfiles import os_text
 
 from .tables import FIRST_STATUS_YEAR, TABLE_NAMES, YEAR_MAX, YEAR_MIN, input_columns
 
@@ -36,7 +38,7 @@ MAX_COLUMNS = 50
 MAX_CELL_CHARS = 2_000
 MAX_DIGITS = 15  # a float holds 15 significant digits exactly
 _EXCEL_MAX_ROW = 1_048_576
-_TOO_LARGE_HINT = "a monitoring file holds a few hundred rows: check that this is the right file"
+_TOO_LARGE_HINT = Text("mon.hint.too_large")
 _MAX_SCANNED_CELLS = 20_000_000  # XLSX cells, empty ones included, walked while reading a sheet
 
 
@@ -46,28 +48,38 @@ _MAX_SCANNED_CELLS = 20_000_000  # XLSX cells, empty ones included, walked while
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem in an input file, where a spreadsheet shows it, with a hint to fix it."""
+    """One problem in an input file, where a spreadsheet shows it, with a hint to fix it.
+
+    Message and hint are `labels.Text`s: language-neutral until `render(lang)` (str() gives
+    Dutch). A column without a name in the file is a Text too ('F (geen kop)' / 'F (no header)').
+    """
 
     file: str
     row: int | None
-    column: str | None
+    column: str | Text | None
     value: object
-    message: str
-    hint: str = ""
+    message: Text
+    hint: Text | None = None
 
-    def __str__(self) -> str:
+    def render(self, lang: str = "nl") -> str:
+        """'file, row 3, column 'value': message — hint' in `lang` (nl or en)."""
         where = [self.file]
         if self.row:
-            where.append(f"row {self.row}")
+            where.append(t("mon.where.row", lang, row=self.row))
         if self.column:
-            where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: {self.message}" + (f" — {self.hint}" if self.hint else "")
+            column = self.column.render(lang) if isinstance(self.column, Text) else self.column
+            where.append(t("mon.where.column", lang, column=column))
+        text = f"{', '.join(where)}: {self.message.render(lang)}"
+        return text + (f" — {self.hint.render(lang)}" if self.hint else "")
+
+    def __str__(self) -> str:
+        return self.render("nl")
 
 
 class _Bad(Exception):
     """A cell that cannot be taken as it is: a message naming the value, and a hint."""
 
-    def __init__(self, message: str, hint: str = ""):
+    def __init__(self, message: Text, hint: Text | None = None):
         super().__init__(message)
         self.message, self.hint = message, hint
 
@@ -80,12 +92,14 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
-
-
 def _fmt(number: float) -> str:
+    """A figure as the problem record's value: 7.5, or 1047 when whole."""
     return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+def _no_header(j: int) -> Text:
+    """The column of cell j (from 0) where the header has no name: 'F (no header)'."""
+    return Text("mon.where.no_header", letter=get_column_letter(j + 1))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,10 +132,14 @@ def _read(path: Path, table: str | None, report) -> _Sheet | None:
         return _read_csv(path, report)
     if suffix == ".xlsx":
         return _read_xlsx(path, table, report)
-    hint = "save it as CSV (UTF-8) or as an Excel workbook (.xlsx)"
+    hint = Text("mon.hint.save_csv_or_xlsx")
     if suffix in (".xls", ".ods", ".xlsm"):
-        hint = f"{suffix} is not read: save it as an Excel workbook (.xlsx) or as CSV UTF-8"
-    report(None, None, path.suffix, f"unsupported file type {path.suffix or '(none)'!r}", hint)
+        hint = Text("mon.hint.suffix_not_read", suffix=suffix)
+    if path.suffix:
+        message = Text("mon.problem.unsupported_type", suffix=path.suffix)
+    else:
+        message = Text("mon.problem.no_suffix")
+    report(None, None, path.suffix, message, hint)
     return None
 
 
@@ -136,13 +154,12 @@ def _readable(path: Path, report) -> bool:
             None,
             None,
             None,
-            f"the file cannot be read ({exc.strerror or type(exc).__name__})",
-            "check that it exists and that you may read it (permissions), and that it is not "
-            "opened and locked by another program",
+            Text("mon.problem.cannot_read", reason=os_text(exc)),
+            Text("mon.hint.check_readable"),
         )
         return False
     if size > MAX_BYTES:
-        message = f"the file has {_thousands(size)} bytes, more than {_thousands(MAX_BYTES)}"
+        message = Text("mon.problem.too_many_bytes", size=size, max=MAX_BYTES)
         report(None, None, None, message, _TOO_LARGE_HINT)
         return False
     return True
@@ -152,7 +169,8 @@ def _read_csv(path: Path, report) -> _Sheet | None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        report(None, None, None, f"the file cannot be read ({exc.strerror})", "check the file")
+        message = Text("mon.problem.cannot_read", reason=os_text(exc))
+        report(None, None, None, message, Text("mon.hint.check_readable"))
         return None
     if not _looks_like_text(data, report):
         return None
@@ -162,8 +180,8 @@ def _read_csv(path: Path, report) -> _Sheet | None:
             1,
             None,
             "",
-            "the file is empty",
-            "start with a header row; `afspraken template` writes one",
+            Text("mon.problem.empty_file"),
+            Text("mon.hint.start_with_header"),
         )
         return None
     try:
@@ -177,8 +195,8 @@ def _read_csv(path: Path, report) -> _Sheet | None:
             1,
             None,
             None,
-            f"the header has more than {MAX_COLUMNS} columns",
-            "a monitoring table has at most 7 columns: check that this is the right file",
+            Text("mon.problem.too_many_columns", max=MAX_COLUMNS),
+            Text("mon.hint.at_most_7_columns"),
         )
         return None
     if delimiter is None:
@@ -199,21 +217,21 @@ def _read_csv(path: Path, report) -> _Sheet | None:
     return sheet
 
 
-_SAVE_AS_UTF8 = "save it as UTF-8: in Excel 'CSV UTF-8 (door komma's gescheiden)'"
+_SAVE_AS_UTF8 = Text("mon.hint.save_as_utf8")
 
 
 def _looks_like_text(data: bytes, report) -> bool:
     """False after reporting bytes that are UTF-16, a zip (XLSX) or another binary file."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        report(1, None, None, "the file is UTF-16 ('Unicode text'), not UTF-8", _SAVE_AS_UTF8)
+        report(1, None, None, Text("mon.problem.utf16"), _SAVE_AS_UTF8)
         return False
     if data.startswith(b"PK\x03\x04"):
         report(
             1,
             None,
             None,
-            "the file is a zip archive (an Excel workbook?), not CSV text",
-            "an Excel workbook needs the extension .xlsx; or save it as 'CSV UTF-8'",
+            Text("mon.problem.zip_not_csv"),
+            Text("mon.hint.xlsx_extension"),
         )
         return False
     head = data[:4096]
@@ -224,7 +242,7 @@ def _looks_like_text(data: bytes, report) -> bool:
                 1,
                 None,
                 None,
-                "the file is UTF-16 ('Unicode text') without a byte order mark, not UTF-8",
+                Text("mon.problem.utf16_without_bom"),
                 _SAVE_AS_UTF8,
             )
         else:
@@ -232,8 +250,8 @@ def _looks_like_text(data: bytes, report) -> bool:
                 1,
                 None,
                 None,
-                "the file holds binary bytes (NUL), not CSV text",
-                "save it as 'CSV UTF-8', or as an Excel workbook with the extension .xlsx",
+                Text("mon.problem.binary"),
+                Text("mon.hint.save_csv_utf8_or_xlsx"),
             )
         return False
     return True
@@ -256,8 +274,8 @@ def _delimiter(first_line: str, report) -> str | None:
             1,
             None,
             first_line,
-            "the columns are separated by tabs",
-            "save it as CSV with commas or semicolons",
+            Text("mon.problem.tabs"),
+            Text("mon.hint.commas_or_semicolons"),
         )
         return None
     return ","  # one column only: the header check names the missing columns
@@ -270,7 +288,7 @@ def _csv_records(text: str, delimiter: str, report) -> list[list[str]] | None:
         for record in reader:
             records.append(record)
             if len(records) > MAX_ROWS + 1:
-                message = f"the file has more than {_thousands(MAX_ROWS)} rows"
+                message = Text("mon.problem.too_many_rows", max=MAX_ROWS)
                 report(len(records), None, None, message, _TOO_LARGE_HINT)
                 return None
     except csv.Error as exc:
@@ -279,17 +297,16 @@ def _csv_records(text: str, delimiter: str, report) -> list[list[str]] | None:
                 len(records) + 1,
                 None,
                 None,
-                f"a cell is longer than {csv.field_size_limit()} characters",
-                f"a cell holds at most {_thousands(MAX_CELL_CHARS)} characters; check for an "
-                "unclosed double quote",
+                Text("mon.problem.cell_over_limit", limit=csv.field_size_limit()),
+                Text("mon.hint.cell_limit", max=MAX_CELL_CHARS),
             )
             return None
         report(
             len(records) + 1,
             None,
             None,
-            f"the CSV cannot be read here ({exc})",
-            'a value that holds the separator must stand in double quotes ("..."), and every quote must be closed',
+            Text("mon.problem.csv_unreadable", error=str(exc)),
+            Text("mon.hint.close_quotes"),
         )
         return None
     return records
@@ -299,26 +316,25 @@ def _report_bad_encoding(records, header, data: bytes, delimiter: str, report) -
     """Each cell that is not UTF-8, shown as Windows-1252 would read it where it can."""
     try:
         ansi = list(csv.reader(io.StringIO(data.decode("cp1252"), newline=""), delimiter=delimiter))
-        hint = "it looks like Windows-1252 ('ANSI'); " + _SAVE_AS_UTF8
+        hint = Text("mon.hint.windows1252", then=_SAVE_AS_UTF8)
     except (UnicodeDecodeError, csv.Error):
         ansi, hint = records, _SAVE_AS_UTF8
     for number, (record, shown) in enumerate(zip(records, ansi, strict=False), start=1):
         for j, (cell, text) in enumerate(zip(record, shown, strict=False)):
             if "\ufffd" in cell:
                 name = header[j] if number > 1 and j < len(header) else get_column_letter(j + 1)
-                report(number, name, text, f"text that is not UTF-8: {text!r}", hint)
+                report(number, name, text, Text("mon.problem.not_utf8", text=text), hint)
 
 
 def _row_fits(number: int, cells: list[str], header: list[str], delimiter: str, report) -> bool:
     width = len(header)
     if len(cells) > width and any(cells[width:]):
-        extra = get_column_letter(width + 1)
         report(
             number,
-            f"{extra} (no header)",
+            _no_header(width),
             delimiter.join(cells),
-            f"the row has {len(cells)} cells, the header {width}",
-            f"a value that holds {delimiter!r} must stand in double quotes",
+            Text("mon.problem.row_cells", cells=len(cells), width=width),
+            Text("mon.hint.quote_separator", separator=delimiter),
         )
         return False
     if len(cells) < width:
@@ -326,8 +342,8 @@ def _row_fits(number: int, cells: list[str], header: list[str], delimiter: str, 
             number,
             header[len(cells)],
             delimiter.join(cells),
-            f"the row has {len(cells)} cells, the header {width}",
-            f"give every column a cell: add the missing {delimiter!r} separators (empty cells)",
+            Text("mon.problem.row_cells", cells=len(cells), width=width),
+            Text("mon.hint.add_separators", separator=delimiter),
         )
         return False
     return True
@@ -341,11 +357,10 @@ def _named_cells(number: int, header: list[str], cells: list, report) -> dict:
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
             report(
                 number,
-                name or f"{get_column_letter(j + 1)} (no header)",
+                name or _no_header(j),
                 value[:40] + "…",
-                f"the cell holds {_thousands(len(value))} characters, more than "
-                f"{_thousands(MAX_CELL_CHARS)}",
-                "shorten it; a long explanation belongs in a separate document, named in source",
+                Text("mon.problem.cell_too_long", n=len(value), max=MAX_CELL_CHARS),
+                Text("mon.hint.shorten"),
             )
             value = _FAILED
         if name:
@@ -359,10 +374,10 @@ def _named_cells(number: int, header: list[str], cells: list, report) -> dict:
 def _report_nameless(number: int, j: int, value, report) -> None:
     report(
         number,
-        f"{get_column_letter(j + 1)} (no header)",
+        _no_header(j),
         value,
-        f"a value in a column without a name: {value!r}",
-        "give the column a name in row 1, or clear it",
+        Text("mon.problem.nameless_value", value=value),
+        Text("mon.hint.name_column"),
     )
 
 
@@ -379,8 +394,8 @@ def _read_xlsx(path: Path, table: str | None, report) -> _Sheet | None:
             None,
             None,
             None,
-            f"not a readable XLSX workbook ({type(exc).__name__})",
-            "open it in Excel and save it as 'Excel-werkmap (.xlsx)'; a CSV file needs the extension .csv",
+            Text("mon.problem.not_xlsx", error=type(exc).__name__),
+            Text("mon.hint.save_xlsx_or_csv"),
         )
         return None
     try:
@@ -391,8 +406,8 @@ def _read_xlsx(path: Path, table: str | None, report) -> _Sheet | None:
             None,
             None,
             None,
-            f"the workbook cannot be read ({type(exc).__name__}: {exc})",
-            "open it in Excel and save it again as 'Excel-werkmap (.xlsx)'",
+            Text("mon.problem.workbook_unreadable", error=f"{type(exc).__name__}: {exc}"),
+            Text("mon.hint.save_xlsx_again"),
         )
         return None
     finally:
@@ -408,10 +423,7 @@ def _unpacked_size_fits(path: Path, report) -> bool:
         return True  # not a zip: openpyxl's own error names it
     if unpacked <= MAX_UNPACKED_BYTES:
         return True
-    message = (
-        f"the workbook holds {_thousands(unpacked)} bytes unpacked, more than "
-        f"{_thousands(MAX_UNPACKED_BYTES)} bytes unpacked"
-    )
+    message = Text("mon.problem.unpacked_too_large", size=unpacked, max=MAX_UNPACKED_BYTES)
     report(None, None, None, message, _TOO_LARGE_HINT)
     return False
 
@@ -430,8 +442,8 @@ def _read_worksheet(path: Path, worksheet, report) -> _Sheet | None:
             1,
             None,
             "",
-            f"sheet {worksheet.title!r} is empty",
-            "row 1 must hold the column names; `afspraken template` writes one",
+            Text("mon.problem.empty_sheet", sheet=worksheet.title),
+            Text("mon.hint.row1_names"),
         )
         return None
     if len(header) > MAX_COLUMNS:
@@ -440,8 +452,8 @@ def _read_worksheet(path: Path, worksheet, report) -> _Sheet | None:
             1,
             column,
             header[-1][:40],
-            f"the header reaches column {column}, more than {MAX_COLUMNS} columns",
-            "a monitoring table has at most 7 columns: clear the cells right of the table",
+            Text("mon.problem.header_too_wide", column=column, max=MAX_COLUMNS),
+            Text("mon.hint.clear_right"),
         )
         return None
     sheet = _Sheet(path, "xlsx", header)
@@ -449,13 +461,13 @@ def _read_worksheet(path: Path, worksheet, report) -> _Sheet | None:
     for number, cells in rows:
         scanned += len(cells)
         if number > _EXCEL_MAX_ROW or scanned > _MAX_SCANNED_CELLS:
-            report(number, None, None, "the sheet is too large to read", _TOO_LARGE_HINT)
+            report(number, None, None, Text("mon.problem.sheet_too_large"), _TOO_LARGE_HINT)
             return None
         named = _xlsx_row(number, cells, header, report) if cells else None
         if named is not None:
             sheet.rows.append((number, named))
             if len(sheet.rows) > MAX_ROWS:
-                message = f"the sheet has more than {_thousands(MAX_ROWS)} rows with values"
+                message = Text("mon.problem.sheet_too_many_rows", max=MAX_ROWS)
                 report(number, None, None, message, _TOO_LARGE_HINT)
                 return None
     return sheet
@@ -499,8 +511,8 @@ def _data_worksheet(workbook, table: str | None, report):
         None,
         None,
         ", ".join(names),
-        f"cannot tell which sheet holds the data (sheets: {', '.join(names)})",
-        f"name the data sheet {table or 'realisations'!r}",
+        Text("mon.problem.which_sheet", sheets=", ".join(names)),
+        Text("mon.hint.name_sheet", sheet=table or "realisations"),
     )
     return None
 
@@ -513,8 +525,8 @@ def _cell_sheet(sheet, report):
         None,
         None,
         sheet.title,
-        f"sheet {sheet.title!r} is a chart sheet, not a sheet with cells",
-        "put the table in a normal sheet with that name, and give the chart sheet another name",
+        Text("mon.problem.chart_sheet", sheet=sheet.title),
+        Text("mon.hint.chart_sheet"),
     )
     return None
 
@@ -541,16 +553,13 @@ def _xlsx_value(cell, number: int, j: int, header: list[str], report):
 def _checked_xlsx_value(cell, value):
     if cell.data_type == "f" or isinstance(value, ArrayFormula | DataTableFormula):
         text = value.text if isinstance(value, ArrayFormula) else str(value)
-        raise _Bad(
-            f"a formula instead of a value: {text!r}",
-            "copy the cells and paste them as values (Plakken speciaal > Waarden)",
-        )
+        raise _Bad(Text("mon.problem.formula", text=text), Text("mon.hint.paste_values"))
     if cell.data_type == "e":
-        raise _Bad(f"an error value: {value!r}", "replace it by the value itself")
+        raise _Bad(Text("mon.problem.error_value", value=value), Text("mon.hint.replace_error"))
     if _is_number(value) and "%" in (cell.number_format or ""):
         raise _Bad(
-            f"{value!r} in a cell formatted as a percentage (shows {value * 100:g}%)",
-            "format the cell as a number (Getal) and type the percentage itself, e.g. 7,5 for 7,5 %",
+            Text("mon.problem.percent_cell", value=value, shown=float(value) * 100),
+            Text("mon.hint.percent_cell"),
         )
     if value is None:
         return ""
@@ -567,39 +576,39 @@ def _is_number(value) -> bool:
 
 def _text(value) -> str:
     if isinstance(value, bool):
-        raise _Bad(f"a TRUE/FALSE cell ({value})", "type the text itself")
+        raise _Bad(Text("mon.problem.bool_cell", value=str(value)), Text("mon.hint.type_text"))
     if isinstance(value, datetime | date | time):
-        raise _Bad(
-            f"a date ({value}), not text", "format the cell as text (Tekst) and type the value"
-        )
+        raise _Bad(Text("mon.problem.date_cell", value=str(value)), Text("mon.hint.format_text"))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
 
 
 def _year(value, first: int = YEAR_MIN) -> int:
+    not_a_year = Text("mon.problem.not_a_year", value=repr(value))
     if isinstance(value, bool | datetime | date | time):
-        raise _Bad(
-            f"{value!r} is not a year", "type the year as a number of four digits, e.g. 2025"
-        )
+        raise _Bad(not_a_year, Text("mon.hint.year_digits"))
     if _is_number(value):
         if not float(value).is_integer():
-            raise _Bad(f"{value!r} is not a year", "type the year as four digits, e.g. 2025")
+            raise _Bad(not_a_year, Text("mon.hint.year_digits"))
         year = int(value)
     elif _foreign_digits(str(value)):
-        raise _Bad(f"{value!r} is not a year: {_foreign_digits(str(value))}", _ASCII_DIGITS_HINT)
+        digits = _foreign_digits(str(value))
+        raise _Bad(Text("mon.problem.year_digits", value=value, digits=digits), _ASCII_DIGITS_HINT)
     elif re.fullmatch(r"[0-9]{4}", str(value)):
         year = int(value)
     else:
-        hint = "write the year as four digits, e.g. 2025"
+        hint = Text("mon.hint.year_digits")
         if re.fullmatch(r"[0-9][.,][0-9]{3}", str(value)):
-            hint += ", without a thousands separator"
-        raise _Bad(f"{value!r} is not a year", hint)
+            hint = Text("mon.hint.year_digits_no_separator")
+        raise _Bad(not_a_year, hint)
     if not first <= year <= YEAR_MAX:
-        hint = f"years run from {first} to {YEAR_MAX}: check the year"
+        hint = Text("mon.hint.year_range", first=first, last=YEAR_MAX)
         if first == FIRST_STATUS_YEAR:
-            hint = f"the agreements start in {first}; years run from {first} to {YEAR_MAX}"
-        raise _Bad(f"year {year} is outside {first}-{YEAR_MAX}", hint)
+            hint = Text("mon.hint.year_range_agreements", first=first, last=YEAR_MAX)
+        raise _Bad(
+            Text("mon.problem.year_out_of_range", year=year, first=first, last=YEAR_MAX), hint
+        )
     return year
 
 
@@ -608,32 +617,32 @@ _DIGITS = re.compile(r"[0-9]+")
 _DOT_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 _COMMA_DECIMAL = re.compile(r"[0-9]+,[0-9]+")
 _DUTCH_GROUPED = re.compile(r"[1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]+)?")  # 1.047 and 1.047,5
-_ASCII_DIGITS_HINT = "type the digits 0-9 (the text holds digits of another script or width)"
+_ASCII_DIGITS_HINT = Text("mon.hint.ascii_digits")
 
 
 def _foreign_digits(text: str) -> str:
-    """A description of the digits other than 0-9 in text, or '' when there are none."""
-    foreign = sorted({ch for ch in text if ch.isdigit() and not ch.isascii()})
-    return f"it has digits other than 0-9 ({' '.join(foreign)})" if foreign else ""
+    """The digits other than 0-9 in text, space-separated, or '' when there are none."""
+    return " ".join(sorted({ch for ch in text if ch.isdigit() and not ch.isascii()}))
 
 
 def _number(value, numbers: str) -> float:
     """A number as the file's convention writes it; anything ambiguous or unusual is rejected."""
     if isinstance(value, bool | datetime | date | time):
         raise _Bad(
-            f"{value!r} is not a number", "format the cell as a number (Getal) and type the number"
+            Text("mon.problem.not_a_number", value=repr(value)), Text("mon.hint.format_number")
         )
     if _is_number(value):
         return float(value)
     text = str(value).strip()
     if _foreign_digits(text):
-        raise _Bad(f"{text!r} is not a number: {_foreign_digits(text)}", _ASCII_DIGITS_HINT)
+        digits = _foreign_digits(text)
+        raise _Bad(Text("mon.problem.number_digits", value=text, digits=digits), _ASCII_DIGITS_HINT)
     digits = sum(ch.isdigit() for ch in text)
     if digits > MAX_DIGITS:
         shown = text if len(text) <= 40 else text[:20] + "…" + text[-5:]
         raise _Bad(
-            f"{shown!r} has {digits} digits, more than the {MAX_DIGITS} a figure can have",
-            "check the cell: no figure in the monitoring has that many digits",
+            Text("mon.problem.too_many_digits", value=shown, digits=digits, max=MAX_DIGITS),
+            Text("mon.hint.too_many_digits"),
         )
     negative = text[:1] in ("-", "−")
     number = _unsigned_number(text[1:] if negative else text, text, numbers)
@@ -648,39 +657,36 @@ def _unsigned_number(body: str, text: str, numbers: str) -> float:
             return float(body.replace(".", "").replace(",", "."))
         if _DOT_DECIMAL.fullmatch(body):
             raise _Bad(
-                f"{text!r} has a decimal point",
-                f"in a file separated by semicolons decimals take a comma: {text.replace('.', ',')!r}",
+                Text("mon.problem.decimal_point", value=text),
+                Text("mon.hint.decimal_comma", suggestion=text.replace(".", ",")),
             )
     if numbers == "en":
         if _DUTCH_GROUPED.fullmatch(body) and "," not in body:
             raise _Bad(
-                f"{text!r} is ambiguous: {body.replace('.', '')} with a Dutch thousands separator, "
-                f"or {body} with a decimal point",
-                "in a file separated by commas write numbers without a thousands separator (1047) "
-                "and decimals with a point (7.5); or separate the file by semicolons and use Dutch "
-                "number formats (1.047 and 7,5)",
+                Text(
+                    "mon.problem.ambiguous_thousands",
+                    value=text,
+                    grouped=body.replace(".", ""),
+                    decimal=body,
+                ),
+                Text("mon.hint.comma_file_numbers_or_semicolons"),
             )
         if _DOT_DECIMAL.fullmatch(body):
             return float(body)
         if "," in body:
             raise _Bad(
-                f"{text!r} has a comma",
-                "in a file separated by commas write numbers without a thousands separator (1047) "
-                "and decimals with a point (7.5)",
+                Text("mon.problem.has_comma", value=text), Text("mon.hint.comma_file_numbers")
             )
     if numbers == "xlsx":
-        raise _Bad(
-            f"the number {text!r} is stored as text",
-            "type it in a cell formatted as a number (Standaard or Getal), without separators",
-        )
-    raise _Bad(f"{text!r} is not a number", _number_hint(text))
+        raise _Bad(Text("mon.problem.number_as_text", value=text), Text("mon.hint.number_cell"))
+    raise _Bad(Text("mon.problem.not_a_number", value=repr(text)), _number_hint(text))
 
 
-def _number_hint(text: str) -> str:
+def _number_hint(text: str) -> Text:
     if "%" in text:
-        return "leave out the % sign: 7,5 % is written 7,5 (or 7.5 in a file separated by commas)"
+        return Text("mon.hint.percent_sign")
     if "€" in text:
-        return "leave out the € sign"
+        return Text("mon.hint.euro_sign")
     if re.search(r"[0-9]\s+[0-9]", text):
-        return "write the number without spaces"
-    return "give only the number; put words such as 'circa' in the note"
+        return Text("mon.hint.no_spaces")
+    return Text("mon.hint.only_number")

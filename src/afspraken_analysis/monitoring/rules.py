@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from afspraken_analysis import labels, parties, tracking
+from afspraken_analysis.labels import Text
 from afspraken_analysis.schemas import CORPORATIONS, PartyDtype
 
 from .readers import _FAILED, _Bad, _display, _fmt, _is_empty, _is_number, _number, _text, _year
@@ -83,8 +84,8 @@ class _CellReader:
                     self.number,
                     column,
                     "",
-                    "empty cell, a value is required",
-                    _REQUIRED_HINTS[column],
+                    Text("mon.problem.empty_required"),
+                    _required_hint(column),
                 )
                 self.bad.add(column)
             return None
@@ -101,26 +102,31 @@ class _CellReader:
         except _Bad as bad:
             self.problem(column, bad.message, bad.hint)
 
-    def problem(self, column: str, message: str, hint: str) -> None:
+    def problem(self, column: str, message: Text, hint: Text) -> None:
         self.report(self.number, column, self.cells.get(column, ""), message, hint)
         self.bad.add(column)
 
 
-_REQUIRED_HINTS = {
-    "year": "fill in the year (e.g. 2025), or clear the whole row",
-    "indicator": "fill in an indicator id (sheet 'indicatoren' or data/indicators.csv), or clear the row",
-    "value": "fill in the figure, or clear the row (source and note too) if it is not known",
-    "agreement_id": "fill in the agreement number (e.g. 2.10), or clear the row",
-    "status": "choose a status: " + ", ".join(STATUS_CODES) + " (or their Dutch labels)",
-    "target_id": "fill in a target id (sheet 'doelen' or data/agreements/2024-2025/targets.csv), or clear the row",
-    "category": "choose a category: " + ", ".join(tracking.CATEGORIES) + " (or their Dutch labels)",
-    "justification": "say why the category is set by hand (e.g. 'Locatie gevonden, bouw start "
-    "2026'): a manual category needs a justification",
-    "project": "fill in the project's name, or clear the row",
-    "segment": "choose a segment: " + ", ".join(SEGMENTS),
-    "homes": "fill in the number of homes, or clear the row",
-    "stage": "choose a stage: " + ", ".join(STAGES),
-}
+def _required_hint(column: str) -> Text:
+    """What to put in an empty required cell of `column`."""
+    choices = {
+        "status": STATUS_CODES,
+        "category": tracking.CATEGORIES,
+        "segment": SEGMENTS,
+        "stage": STAGES,
+    }
+    if column in choices:
+        return Text(f"mon.hint.required.{column}", choices=", ".join(choices[column]))
+    return Text(f"mon.hint.required.{column}")
+
+
+def _guess_then(guess: str | None, then: Text) -> Text:
+    """'did you mean 'x'? ' before `then` when there is a guess."""
+    return Text("mon.hint.did_you_mean_then", guess=guess, then=then) if guess else then
+
+
+def _did_you_mean(guess: str | None, otherwise: Text) -> Text:
+    return Text("mon.hint.did_you_mean", guess=guess) if guess else otherwise
 
 
 def _indicator(value) -> str:
@@ -128,38 +134,36 @@ def _indicator(value) -> str:
     info = _indicator_info().get(text)
     if info is not None:
         if not info["is_input"]:
-            sources = " and ".join(info["derived_from"])
+            sources = ", ".join(info["derived_from"])
             raise _Bad(
-                f"indicator {text!r} is derived, not filled in",
-                f"goal tracking computes it from {sources}: fill in those instead",
+                Text("mon.problem.derived_indicator", indicator=text),
+                Text("mon.hint.derived_from", sources=sources),
             )
         return text
-    hint = parties.suggest(text, input_indicators())
+    guess = parties.suggest(text, input_indicators())
     raise _Bad(
-        f"unknown indicator {text!r}",
-        f"did you mean {hint!r}?"
-        if hint
-        else "use an indicator id from data/indicators.csv (sheet 'indicatoren' of the template)",
+        Text("mon.problem.unknown_indicator", indicator=text),
+        _did_you_mean(guess, Text("mon.hint.indicator_ids")),
     )
 
 
-def _party(value) -> str:
-    text = _text(value)
+def _canonical_party(text: str, otherwise: Text) -> str:
+    """parties.canonical, its KeyError (English text) turned into a problem in the user's words."""
     try:
-        name = parties.canonical(text)
-    except KeyError as exc:
-        message, _, hint = str(exc.args[0]).partition(" — ")
+        return parties.canonical(text)
+    except KeyError:
+        guess = parties.suggest(text, set(parties.alias_map().values()))
         raise _Bad(
-            message,
-            hint
-            or "use a corporation as the agreements write it, 'gemeente Apeldoorn', or leave "
-            "it empty for the whole municipality",
+            Text("mon.problem.unknown_party", party=text), _did_you_mean(guess, otherwise)
         ) from None
+
+
+def _party(value) -> str:
+    name = _canonical_party(_text(value), Text("mon.hint.realisation_party_as_written"))
     if name != GEMEENTE and name not in CORPORATIONS:
         raise _Bad(
-            f"{name!r} is not a corporation or the gemeente",
-            "realisations are given per corporation, for the gemeente, or for the whole "
-            "municipality (party empty)",
+            Text("mon.problem.not_a_corporation", party=name),
+            Text("mon.hint.realisation_parties"),
         )
     return name
 
@@ -168,15 +172,15 @@ def _check_party_level(party: str | None, info: dict) -> None:
     indicator, level = info["indicator"], info["party_level"]
     if level == "municipality" and party is not None:
         raise _Bad(
-            f"party {party!r} for {indicator}, a figure for the whole municipality",
-            "leave party empty",
+            Text("mon.problem.party_for_municipality", party=party, indicator=indicator),
+            Text("mon.hint.leave_party_empty"),
         )
     if level == "corporation" and party not in CORPORATIONS:
-        what = "no party" if party is None else f"party {party!r}"
-        raise _Bad(
-            f"{what} for {indicator}, which is given per corporation",
-            "fill in the corporation: " + ", ".join(CORPORATIONS),
-        )
+        if party is None:
+            message = Text("mon.problem.no_party_per_corporation", indicator=indicator)
+        else:
+            message = Text("mon.problem.party_per_corporation", party=party, indicator=indicator)
+        raise _Bad(message, Text("mon.hint.fill_corporation", choices=", ".join(CORPORATIONS)))
 
 
 def _check_project(project: str | None, party: str | None, info: dict) -> None:
@@ -186,19 +190,20 @@ def _check_project(project: str | None, party: str | None, info: dict) -> None:
     if not info["has_project_detail"]:
         kept = ", ".join(_registry().index[_registry()["has_project_detail"]])
         raise _Bad(
-            f"project {project!r} for {indicator}, which is not kept per project",
-            f"only {kept} are given per project; leave project empty",
+            Text("mon.problem.project_not_kept", project=project, indicator=indicator),
+            Text("mon.hint.only_per_project", kept=kept),
         )
     if party not in CORPORATIONS:
         raise _Bad(
-            f"project {project!r} without a corporation", "fill in the corporation that delivers it"
+            Text("mon.problem.project_without_corporation", project=project),
+            Text("mon.hint.fill_delivering_corporation"),
         )
     known = {p for projects in _planned_projects().get(indicator, {}).values() for p in projects}
     for name in known:
         if name != project and _simplified(name) == _simplified(project):
             raise _Bad(
-                f"project {project!r} is written differently from the annex",
-                f"write it as the annex does: {name!r}",
+                Text("mon.problem.project_spelling", project=project),
+                Text("mon.hint.write_as_annex", name=name),
             )
 
 
@@ -209,19 +214,18 @@ def _simplified(name: str) -> str:
 def _check_value(value: float, info: dict, numbers: str) -> None:
     indicator, unit = info["indicator"], info["unit"]
     if value < 0:
-        raise _Bad(
-            f"negative value {_fmt(value)}",
-            "realisations are counts, amounts or percentages and never negative",
-        )
+        raise _Bad(Text("mon.problem.negative", value=value), Text("mon.hint.never_negative"))
     if unit in COUNT_UNITS and not float(value).is_integer():
-        hint = f"{indicator} counts whole {unit}: write a whole number"
-        if numbers == "nl":
-            hint += " (in a file separated by semicolons the comma is the decimal separator: write 1.047 or 1047)"
-        raise _Bad(f"{_fmt(value)} is not a whole number of {unit}", hint)
+        units = Text(f"mon.unit.{unit}")
+        key = "mon.hint.whole_number_semicolons" if numbers == "nl" else "mon.hint.whole_number"
+        raise _Bad(
+            Text("mon.problem.not_whole", value=value, unit=units),
+            Text(key, indicator=indicator, unit=units),
+        )
     if unit == "percent" and value > 100:
         raise _Bad(
-            f"percentage {_fmt(value)} is above 100",
-            "percentages lie between 0 and 100: write 7,5 % as 7,5 (or 7.5 in a file separated by commas)",
+            Text("mon.problem.percentage_above_100", value=value),
+            Text("mon.hint.percentage_range"),
         )
 
 
@@ -248,7 +252,7 @@ def _check_realisations_together(records: list[dict], report) -> None:
         records,
         ("year", "indicator", "party", "project"),
         "value",
-        "the same year, indicator, party and project",
+        Text("mon.problem.same.realisations"),
         report,
     )
     _check_totals_and_projects(records, report)
@@ -265,8 +269,8 @@ def _check_duplicates(records, key, column, what, report) -> None:
                 record["source_row"],
                 column,
                 record[column],
-                f"a second row for {what} as row {first_row[k]}",
-                "keep one of the two rows",
+                Text("mon.problem.duplicate_row", what=what, row=first_row[k]),
+                Text("mon.hint.keep_one_row"),
             )
         else:
             first_row[k] = record["source_row"]
@@ -290,8 +294,14 @@ def _check_totals_and_projects(records, report) -> None:
                     total["source_row"],
                     "project",
                     "",
-                    f"a total for {party} {indicator} {year} (project empty) next to per-project rows ({rows})",
-                    "give either one total or one row per project, not both: they would be counted twice",
+                    Text(
+                        "mon.problem.total_and_projects",
+                        party=party or Text("monitoring.whole_municipality"),
+                        indicator=indicator,
+                        year=year,
+                        rows=rows,
+                    ),
+                    Text("mon.hint.total_or_projects"),
                 )
 
 
@@ -302,14 +312,21 @@ def _check_cumulative(records, report) -> None:
         ordered = sorted(group, key=lambda r: r["year"])
         for before, after in zip(ordered, ordered[1:], strict=False):
             if after["value"] < before["value"]:
-                who = party or "the whole municipality"
                 report(
                     after["source_row"],
                     "value",
                     _fmt(after["value"]),
-                    f"{indicator} for {who} falls from {_fmt(before['value'])} (end of {before['year']}, "
-                    f"row {before['source_row']}) to {_fmt(after['value'])} (end of {after['year']})",
-                    "a cumulative count never decreases: check both rows",
+                    Text(
+                        "mon.problem.cumulative_falls",
+                        indicator=indicator,
+                        party=party or Text("monitoring.whole_municipality"),
+                        before=before["value"],
+                        before_year=before["year"],
+                        before_row=before["source_row"],
+                        after=after["value"],
+                        after_year=after["year"],
+                    ),
+                    Text("mon.hint.cumulative"),
                 )
 
 
@@ -326,10 +343,14 @@ def _check_whole_municipality_totals(records, report) -> None:
                     total["source_row"],
                     "value",
                     _fmt(total["value"]),
-                    f"the whole-municipality {indicator} {year} ({_fmt(total['value'])}) is less than "
-                    f"the sum of the rows per party ({_fmt(parts)})",
-                    "the row with an empty party is the total for all of Apeldoorn, the parties' "
-                    "figures included",
+                    Text(
+                        "mon.problem.total_below_parts",
+                        indicator=indicator,
+                        year=year,
+                        total=total["value"],
+                        parts=parts,
+                    ),
+                    Text("mon.hint.total_includes_parties"),
                 )
 
 
@@ -352,8 +373,8 @@ def _status_record(number, cells, numbers, report) -> dict | None:
     if needs_explanation and record["explanation"] is None:
         read.problem(
             "explanation",
-            f"no explanation for status {labels.t(f'status.{status}')!r}",
-            "say why: an explanation is required for vertraagd and vervallen",
+            Text("mon.problem.no_explanation", status=Text(f"status.{status}")),
+            Text("mon.hint.explanation_required"),
         )
     return None if read.bad else record
 
@@ -364,8 +385,8 @@ def _agreement_id(value) -> str:
         text = f"{value:g}"
         if text in ids and f"{text}0" in ids:
             raise _Bad(
-                f"the number {value!r} is ambiguous: agreement {text} or {text}0",
-                "format the column as text (Tekst) and type the number, e.g. 2.10",
+                Text("mon.problem.ambiguous_agreement", value=value, one=text, other=f"{text}0"),
+                Text("mon.hint.agreement_as_text"),
             )
     else:
         text = _text(value)
@@ -375,8 +396,10 @@ def _agreement_id(value) -> str:
     guess = found.group().replace(",", ".") if found else None
     ranges = ", ".join(f"{theme}.1-{theme}.{n}" for theme, n in _ids_per_theme().items())
     raise _Bad(
-        f"unknown agreement {text!r}",
-        f"did you mean {guess!r}?" if guess in ids else f"agreement numbers are {ranges}",
+        Text("mon.problem.unknown_agreement", agreement=text),
+        _did_you_mean(
+            guess if guess in ids else None, Text("mon.hint.agreement_ranges", ranges=ranges)
+        ),
     )
 
 
@@ -404,8 +427,8 @@ def _status(value) -> str:
     guess = parties.suggest(text, [*choices, *STATUS_CODES])
     listed = ", ".join(f"{labels.t(f'status.{c}')} ({c})" for c in STATUS_CODES)
     raise _Bad(
-        f"unknown status {text!r}",
-        (f"did you mean {guess!r}? " if guess else "") + f"choose one of: {listed}",
+        Text("mon.problem.unknown_status", status=text),
+        _guess_then(guess, Text("mon.hint.choose_one", choices=listed)),
     )
 
 
@@ -427,7 +450,11 @@ def _status_frame(records: list[dict], path: Path) -> pd.DataFrame:
 
 def _check_statuses_together(records: list[dict], report) -> None:
     _check_duplicates(
-        records, ("year", "agreement_id"), "status", "the same year and agreement", report
+        records,
+        ("year", "agreement_id"),
+        "status",
+        Text("mon.problem.same.agreement_status"),
+        report,
     )
 
 
@@ -458,34 +485,29 @@ def _target_id(value) -> str:
         return text
     guess = parties.suggest(text, _target_ids())
     raise _Bad(
-        f"unknown target {text!r}",
-        (f"did you mean {guess!r}? " if guess else "")
-        + "use a target id from data/agreements/2024-2025/targets.csv (sheet 'doelen' of the template)",
+        Text("mon.problem.unknown_target", target=text),
+        _guess_then(guess, Text("mon.hint.target_ids")),
     )
 
 
 def _override_party(value) -> str:
-    text = _text(value)
-    try:
-        return parties.canonical(text)
-    except KeyError as exc:
-        message, _, hint = str(exc.args[0]).partition(" — ")
-        raise _Bad(message, hint or "use a party as the agreements write it") from None
+    return _canonical_party(_text(value), Text("mon.hint.party_as_written"))
 
 
 def _check_override_party(party: str, target_id: str) -> None:
     members, per_party = tracking.target_parties(_targets().loc[target_id])
     if party not in members:
+        names = ", ".join(members)
         raise _Bad(
-            f"{party!r} is not among the parties of target {target_id!r} ({', '.join(members)})",
-            f"choose one of {', '.join(members)}, or leave party empty for all of them"
+            Text("mon.problem.party_not_of_target", party=party, target=target_id, members=names),
+            Text("mon.hint.choose_member", members=names)
             if per_party
-            else "leave party empty: the target is tracked for its parties together",
+            else Text("mon.hint.leave_party_empty_joint"),
         )
     if not per_party:
         raise _Bad(
-            f"target {target_id!r} is tracked for {', '.join(members)} together, not per party",
-            "leave party empty",
+            Text("mon.problem.target_joint", target=target_id, members=", ".join(members)),
+            Text("mon.hint.leave_party_empty"),
         )
 
 
@@ -508,8 +530,8 @@ def _category(value) -> str:
     guess = parties.suggest(text, [*choices, *tracking.CATEGORIES])
     listed = ", ".join(f"{labels.t(f'category.{c}')} ({c})" for c in tracking.CATEGORIES)
     raise _Bad(
-        f"unknown category {text!r}",
-        (f"did you mean {guess!r}? " if guess else "") + f"choose one of: {listed}",
+        Text("mon.problem.unknown_category", category=text),
+        _guess_then(guess, Text("mon.hint.choose_one", choices=listed)),
     )
 
 
@@ -535,7 +557,7 @@ def _check_overrides_together(records: list[dict], report) -> None:
         records,
         ("year", "target_id", "party"),
         "category",
-        "the same year, target and party",
+        Text("mon.problem.same.category_overrides"),
         report,
     )
     for (year, target_id), group in _groups(records, ("year", "target_id")).items():
@@ -545,9 +567,13 @@ def _check_overrides_together(records: list[dict], report) -> None:
                 record["source_row"],
                 "party",
                 record["party"],
-                f"row {whole[0]['source_row']} already sets the category of {target_id!r} in {year} "
-                "for all its parties",
-                "give either one row with party empty or one row per party, not both",
+                Text(
+                    "mon.problem.whole_target_and_party",
+                    row=whole[0]["source_row"],
+                    target=target_id,
+                    year=year,
+                ),
+                Text("mon.hint.whole_or_per_party"),
             )
 
 
@@ -580,15 +606,15 @@ def _choice(value, choices: tuple[str, ...], what: str) -> str:
         return text
     guess = parties.suggest(text, list(choices))
     raise _Bad(
-        f"unknown {what} {_text(value)!r}",
-        (f"did you mean {guess!r}? " if guess else "") + "choose one of: " + ", ".join(choices),
+        Text(f"mon.problem.unknown_{what}", value=_text(value)),
+        _guess_then(guess, Text("mon.hint.choose_one", choices=", ".join(choices))),
     )
 
 
 def _whole_homes(value, numbers: str) -> int:
     number = _number(value, numbers)
     if number < 1 or not float(number).is_integer():
-        raise _Bad(f"{_fmt(number)} is not a whole number of homes from 1", "write e.g. 24")
+        raise _Bad(Text("mon.problem.homes_not_whole", value=number), Text("mon.hint.homes"))
     return int(number)
 
 
@@ -597,18 +623,17 @@ def _check_delivery_year(record: dict) -> None:
     year, stage, delivery = record["year"], record["stage"], record["expected_delivery_year"]
     if delivery is None and stage != "vervallen":
         raise _Bad(
-            f"no delivery year for a project in stage {stage!r}",
-            "fill in the (expected) year of delivery; only a dropped project (vervallen) has none",
+            Text("mon.problem.no_delivery_year", stage=stage), Text("mon.hint.delivery_year")
         )
     if stage == "opgeleverd" and delivery > year:
         raise _Bad(
-            f"delivered (opgeleverd) in {delivery}, after the monitoring year {year}",
-            f"the row describes the end of {year}: give the year of delivery, or another stage",
+            Text("mon.problem.delivered_after", delivery=delivery, year=year),
+            Text("mon.hint.delivered_after", year=year),
         )
     if stage not in ("opgeleverd", "vervallen") and delivery <= year:
         raise _Bad(
-            f"expected in {delivery}, but not delivered by the end of {year} (stage {stage!r})",
-            f"give the year now expected ({year + 1} or later), or stage 'opgeleverd'",
+            Text("mon.problem.expected_not_delivered", delivery=delivery, year=year, stage=stage),
+            Text("mon.hint.expected_year", next=year + 1),
         )
 
 
@@ -637,7 +662,7 @@ def _check_pipeline_together(records: list[dict], report) -> None:
         records,
         ("year", "party", "project", "segment", "expected_delivery_year"),
         "homes",
-        "the same year, party, project, segment and delivery year",
+        Text("mon.problem.same.pipeline"),
         report,
     )
 

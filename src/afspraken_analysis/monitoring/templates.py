@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from afspraken_analysis import labels, tracking
 from afspraken_analysis.data import load
 from afspraken_analysis.errors import UserError
+from afspraken_analysis.labels import Text
 from afspraken_analysis.schemas import CORPORATIONS
 from afspraken_analysis.spreadsheet import neutralise, protect_workbook
 
@@ -125,16 +126,15 @@ def write_templates(directory, year: int, force: bool = False, earlier: bool = F
 
     `earlier`: rows for the earlier years of the agreement period too (see template_rows)."""
     if not YEAR_MIN <= year <= YEAR_MAX:
-        raise UserError(f"--year {year} is outside {YEAR_MIN}-{YEAR_MAX}")
+        raise UserError(Text("mon.error.template_year", year=year, first=YEAR_MIN, last=YEAR_MAX))
     directory = Path(directory)
     paths = [directory / f"{t}.xlsx" for t in TABLE_NAMES] + [
         directory / "csv" / f"{t}.csv" for t in TABLE_NAMES
     ]
     existing = [p for p in paths if p.exists()]
     if existing and not force:
-        raise UserError(
-            f"{', '.join(map(_display, existing))} already exist; use --force to overwrite"
-        )
+        files = ", ".join(map(_display, existing))
+        raise UserError(Text("mon.error.templates_exist", files=files, n=len(existing)))
     (directory / "csv").mkdir(parents=True, exist_ok=True)
     for table in TABLE_NAMES:
         rows = template_rows(table, year, earlier)

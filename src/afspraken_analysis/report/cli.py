@@ -11,7 +11,7 @@ from pathlib import Path
 
 from afspraken_analysis import yamlfile
 from afspraken_analysis.errors import UserError
-from afspraken_analysis.labels import LANGUAGES, t
+from afspraken_analysis.labels import LANGUAGES, Text, t
 from afspraken_analysis.paths import OUTPUTS_DIR
 from afspraken_analysis.tracking import DEFAULT_WOONDEAL_START_YEAR
 
@@ -22,7 +22,7 @@ from .notebooks import Progress, declared_parameters, notebook_sources
 
 
 def read_params_file(path: Path) -> dict:
-    values = yamlfile.read(path, "parameter file") or {}
+    values = yamlfile.read(path, Text("files.what.parameter_file")) or {}
     if not isinstance(values, dict):
         raise UserError(f"parameter file {path} must hold a mapping of parameter: value")
     return values

@@ -15,7 +15,7 @@ import pandas as pd
 
 from afspraken_analysis import yamlfile
 from afspraken_analysis.errors import UserError
-from afspraken_analysis.labels import Number
+from afspraken_analysis.labels import Number, Text
 from afspraken_analysis.paths import SCENARIOS_FILE
 from afspraken_analysis.userfiles import shown
 
@@ -459,7 +459,7 @@ def _check_entry(name: str, entry: Any, where: str, values: bool = True) -> None
 
 def _read_file(path: Path, values: bool = True) -> dict:
     """A scenario file, checked whole (`values`: the entries' values too; listing skips them)."""
-    content = yamlfile.read(path, "scenario file") or {}
+    content = yamlfile.read(path, Text("files.what.scenario_file")) or {}
     if not isinstance(content, Mapping):
         raise problem("file_mapping", where=str(path), keys=listed(FILE_KEYS))
     problems = [
