@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from afspraken_analysis import report
 from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR
-from afspraken_analysis.report import params, pdf
+from afspraken_analysis.report import params, pdf, web
 from afspraken_analysis.report.build import build_report
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -145,6 +145,7 @@ def test_every_table_has_a_caption_header_cells_and_a_labelled_scroll_box(page_h
         assert '<div class="table-scroll" role="region" tabindex="0" aria-labelledby="' in block
         assert re.search(r"<caption[^>]*>.+?</caption>", block, re.S)
         assert '<th scope="col"' in block
+        assert re.search(r'<thead><tr><th [^>]*\bscope="col"[^>]*>.+?</tr></thead>', block, re.S)
 
 
 def test_no_wcag_a_or_aa_violations_at_desktop_and_phone_width(browser, built, screenshots):
@@ -159,6 +160,20 @@ def test_no_wcag_a_or_aa_violations_at_desktop_and_phone_width(browser, built, s
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert results.violations_count == 0, results.generate_report()
         page.close()
+
+
+def test_table_head_rows_stay_in_thead_when_header_cells_get_a_scope():
+    """Only <th> cells get scope="col": <thead> (which also starts with "<th") stays as it is."""
+    body = (
+        '<div class="table-block" id="t"><table class="report-table"><caption>c</caption>'
+        '<thead><tr><th class="txt">A</th><th scope="row">B</th></tr></thead>'
+        "<tbody><tr><th>C</th><td>1</td></tr></tbody></table></div>"
+    )
+    wrapped = web.responsive_tables(body)
+    assert '<thead><tr><th scope="col" class="txt">A</th><th scope="row">B</th></tr></thead>' in (
+        wrapped
+    )
+    assert '<tbody><tr><th scope="col">C</th><td>1</td>' in wrapped
 
 
 def test_readable_on_a_phone(browser, built):
