@@ -163,6 +163,17 @@ def test_no_wcag_a_or_aa_violations_at_desktop_and_phone_width(browser, built, s
         page.close()
 
 
+# every element that reaches beyond the viewport's left or right edge, except what lies inside a
+# table's scroll box (the box itself must fit)
+OUTSIDE_THE_VIEWPORT = """
+[...document.body.querySelectorAll('*')]
+  .filter(e => !e.parentElement.closest('.table-scroll'))
+  .map(e => [e, e.getBoundingClientRect()])
+  .filter(([e, r]) => r.width > 0 && (r.left < -0.5 || r.right > innerWidth + 0.5))
+  .map(([e, r]) => `${e.tagName.toLowerCase()}.${e.className} ${r.left}-${r.right}`)
+"""
+
+
 def test_table_head_rows_stay_in_thead_when_header_cells_get_a_scope():
     """Only <th> cells get scope="col": <thead> (which also starts with "<th") stays as it is."""
     body = (
@@ -179,9 +190,14 @@ def test_table_head_rows_stay_in_thead_when_header_cells_get_a_scope():
 
 def test_readable_on_a_phone(browser, built):
     """At 390 px nothing makes the page scroll sideways: images fit, wide tables scroll inside
-    their own box (which says so with a shadow at its edge)."""
+    their own box (which says so with a shadow at its edge), and the summary table fits."""
     page = open_page(browser, built, 390)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    assert page.evaluate(OUTSIDE_THE_VIEWPORT) == []
+    # the one-page summary shows its progress column without scrolling: the table fits its box
+    summary = page.query_selector(".table-scroll:has(> table.summary-targets)")
+    needed, shown = summary.evaluate("b => [b.scrollWidth, b.clientWidth]")
+    assert needed <= shown
     sizes = page.evaluate(
         "[...document.images].map(i => [i.complete && i.naturalWidth, i.getBoundingClientRect().right])"
     )
