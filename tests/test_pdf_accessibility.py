@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 import pandas as pd
 import pytest
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject
+from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, NullObject
 
 from afspraken_analysis import labels, tracking
 from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR
@@ -186,6 +186,53 @@ def _walk(element):
         if isinstance(kid, DictionaryObject) and "/S" in kid:
             yield kid
             yield from _walk(kid)
+
+
+@pytest.mark.parametrize(
+    "report, first_page, other_pages",
+    [("shipped", 0, 2), ("example", 1, 3)],  # running title and page number; the example marking
+)
+def test_running_headers_and_page_numbers_are_pagination_artifacts(
+    report, first_page, other_pages, request
+):
+    """Every marked content is in the structure tree or an artifact: the page margins' texts
+    (no footer on the title page) are /Artifact <</Type /Pagination>>, the rest is tagged."""
+    reader = PdfReader(request.getfixturevalue(report) / "report.pdf")
+    in_tree = {e.indirect_reference.idnum for e in struct_elements(reader)}
+    nums = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    parents = dict(zip(nums[::2], nums[1::2], strict=True))
+    assert len(reader.pages) >= 2
+    for n, page in enumerate(reader.pages):
+        marks = [
+            operands
+            for operands, operator in ContentStream(page.get_contents(), reader).operations
+            if operator == b"BDC"
+        ]
+        furniture = [m for m in marks if m[0] == "/Artifact" and m[1]["/Type"] == "/Pagination"]
+        assert len(furniture) == (first_page if n == 0 else other_pages), n
+        by_mcid = parents[page["/StructParents"]].get_object()
+        tagged = [m[1]["/MCID"] for m in marks if "/MCID" in m[1]]
+        assert tagged and all(by_mcid[mcid].idnum in in_tree for mcid in tagged), n
+        # what became an artifact has no structure element any more
+        assert sum(isinstance(ref, NullObject) for ref in by_mcid) == len(furniture), n
+
+
+def test_header_cells_have_a_scope_and_ids_the_id_tree_resolves(example):
+    reader = PdfReader(example / "report.pdf")
+    facts, *_, report_table = struct_elements(reader, "/Table")
+
+    def scopes(table):
+        return [str(c["/A"]["/Scope"]) for c in _walk(table) if c["/S"] == "/TH"]
+
+    assert scopes(facts) == ["/Row"] * len(scopes(facts)) and len(scopes(facts)) >= 4
+    assert scopes(report_table) == ["/Column"] * len(scopes(report_table))
+    names = reader.trailer["/Root"]["/StructTreeRoot"]["/IDTree"]["/Names"]
+    by_id = dict(zip(names[::2], (n.get_object() for n in names[1::2]), strict=True))
+    for table in (facts, report_table):
+        for cell in (c for c in _walk(table) if c["/S"] == "/TD"):
+            for header in cell["/A"]["/Headers"]:
+                assert by_id[header]["/S"] == "/TH" and by_id[header]["/ID"] == header
+                assert any(by_id[header] is th for th in _walk(table))
 
 
 def test_the_headings_make_the_outline(example):

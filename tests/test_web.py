@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from afspraken_analysis import report
 from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR
-from afspraken_analysis.report import params, pdf
+from afspraken_analysis.report import params, pdf, web
 from afspraken_analysis.report.build import build_report
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -144,7 +144,9 @@ def test_every_table_has_a_caption_header_cells_and_a_labelled_scroll_box(page_h
     for block in blocks:
         assert '<div class="table-scroll" role="region" tabindex="0" aria-labelledby="' in block
         assert re.search(r"<caption[^>]*>.+?</caption>", block, re.S)
-        assert '<th scope="col"' in block
+        header_cells = re.findall(r"<th(?=[\s>])[^>]*>", block)
+        assert header_cells and all(re.search(r'\bscope="(?:col|row)"', c) for c in header_cells)
+        assert re.search(r'<thead><tr><th [^>]*\bscope="col"[^>]*>.+?</tr></thead>', block, re.S)
 
 
 def test_no_wcag_a_or_aa_violations_at_desktop_and_phone_width(browser, built, screenshots):
@@ -161,11 +163,41 @@ def test_no_wcag_a_or_aa_violations_at_desktop_and_phone_width(browser, built, s
         page.close()
 
 
+# every element that reaches beyond the viewport's left or right edge, except what lies inside a
+# table's scroll box (the box itself must fit)
+OUTSIDE_THE_VIEWPORT = """
+[...document.body.querySelectorAll('*')]
+  .filter(e => !e.parentElement.closest('.table-scroll'))
+  .map(e => [e, e.getBoundingClientRect()])
+  .filter(([e, r]) => r.width > 0 && (r.left < -0.5 || r.right > innerWidth + 0.5))
+  .map(([e, r]) => `${e.tagName.toLowerCase()}.${e.className} ${r.left}-${r.right}`)
+"""
+
+
+def test_table_head_rows_stay_in_thead_when_header_cells_get_a_scope():
+    """Only <th> cells get scope="col": <thead> (which also starts with "<th") stays as it is."""
+    body = (
+        '<div class="table-block" id="t"><table class="report-table"><caption>c</caption>'
+        '<thead><tr><th class="txt">A</th><th scope="row">B</th></tr></thead>'
+        "<tbody><tr><th>C</th><td>1</td></tr></tbody></table></div>"
+    )
+    wrapped = web.responsive_tables(body)
+    assert '<thead><tr><th scope="col" class="txt">A</th><th scope="row">B</th></tr></thead>' in (
+        wrapped
+    )
+    assert '<tbody><tr><th scope="col">C</th><td>1</td>' in wrapped
+
+
 def test_readable_on_a_phone(browser, built):
     """At 390 px nothing makes the page scroll sideways: images fit, wide tables scroll inside
-    their own box (which says so with a shadow at its edge)."""
+    their own box (which says so with a shadow at its edge), and the summary table fits."""
     page = open_page(browser, built, 390)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    assert page.evaluate(OUTSIDE_THE_VIEWPORT) == []
+    # the one-page summary shows its progress column without scrolling: the table fits its box
+    summary = page.query_selector(".table-scroll:has(> table.summary-targets)")
+    needed, shown = summary.evaluate("b => [b.scrollWidth, b.clientWidth]")
+    assert needed <= shown
     sizes = page.evaluate(
         "[...document.images].map(i => [i.complete && i.naturalWidth, i.getBoundingClientRect().right])"
     )

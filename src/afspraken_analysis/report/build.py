@@ -19,6 +19,7 @@ from .manifest import (
     BuildInfo,
     input_files,
     inputs_are_fictitious,
+    slide_template,
     title_meta,
     write_manifest,
     write_timings,
@@ -74,6 +75,7 @@ def build_report(
         params={k: v for k, v in values.items() if k != "output_dir"},
         notebooks=[s.stem for s in sources],
         fictitious=inputs_are_fictitious(p),
+        slide_template=slide_template(p),
     )
     try:
         _run_notebooks(build, out, sources, per_notebook, progress)

@@ -1,5 +1,6 @@
-"""Facts about a build's inputs (files, git commit, fictitious data, data date, title page facts),
-its manifest.json (the same for the same inputs) and timings.json (the step times of this run)."""
+"""Facts about a build's inputs (files, git commit, fictitious data, data date, title page facts,
+the deck's template), its manifest.json (the same for the same inputs) and timings.json (the step
+times of this run)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from afspraken_analysis.document import sha256
 from afspraken_analysis.paths import DATA_DIR, LABELS_FILE, ROOT, SCENARIOS_FILE, agreements_dir
 
 from . import content, params
+from .deck import DEFAULT_TEMPLATE
 from .notebooks import KERNEL_NAME, TIMINGS, Step
 from .pdf import STYLESHEET
 
@@ -30,15 +32,23 @@ class BuildInfo:
     params: dict
     notebooks: list[str]
     fictitious: bool = False
+    # the deck's template: `--slide-template FILE.pptx`, else the one the project ships
+    slide_template: Path = DEFAULT_TEMPLATE
+
+
+def slide_template(p: params.Params) -> Path:
+    """The template the deck is built on: the one given (`--slide-template`) or the shipped one."""
+    return Path(p.slide_template) if p.slide_template else DEFAULT_TEMPLATE
 
 
 def input_files(p: params.Params, sources: list[Path], params_file: Path | None) -> list[Path]:
-    """Every file a build reads: curated data, raw sources, labels, scenarios, notebooks."""
+    """Every file a build reads: curated data, raw sources, labels, stylesheet, the deck's
+    template, notebooks, scenarios, monitoring data, the parameter file."""
     files = sorted(DATA_DIR.glob("*.csv")) + sorted(
         f for f in (DATA_DIR / "raw").rglob("*") if f.is_file()
     )
     files += sorted(f for f in agreements_dir().rglob("*") if f.is_file())
-    files += [LABELS_FILE, STYLESHEET, *sources]
+    files += [LABELS_FILE, STYLESHEET, slide_template(p), *sources]
     if SCENARIOS_FILE.exists():
         files.append(SCENARIOS_FILE)
     if p.monitoring is not None:
@@ -169,6 +179,11 @@ def write_manifest(build: Path, info: BuildInfo, files: list[Path], kernel: str)
         "agreement_period": period_in_force(info.params["year"]),
         "fictitious_data": info.fictitious,
         "notebooks": info.notebooks,
+        # also among the inputs; here to say which input it is
+        "slide_template": {
+            "path": shown(info.slide_template),
+            "sha256": sha256(info.slide_template),
+        },
         "inputs": [{"path": shown(f), "sha256": sha256(f)} for f in files],
         "outputs": sorted(
             [

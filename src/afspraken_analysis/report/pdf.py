@@ -11,6 +11,8 @@ from pathlib import Path
 from afspraken_analysis import labels
 from afspraken_analysis.paths import PACKAGE_DIR
 
+from . import pdftags
+
 STYLESHEET = PACKAGE_DIR / "report" / "report.css"
 PDF_OUTPUT_TYPES = ("text/html", "image/svg+xml", "image/png")
 # PDF/A-2a: archivable and tagged (WeasyPrint's variant); PDF/A-2 rather than 3 because the report
@@ -193,6 +195,7 @@ def write_pdf(document: str, meta: dict, lang: str, target: Path) -> None:
         pdf_tags=True,
         uncompressed_pdf=False,
         pdf_identifier=True,  # the file /ID: a hash of the content, so equal runs stay equal
+        finisher=pdftags.finish,  # running headers as artifacts, TH scopes, the ID tree
     )
 
 

@@ -73,7 +73,8 @@ def responsive_tables(body: str) -> str:
 
     def wrapped(m: re.Match) -> str:
         title_id = f"{m['id']}-title"
-        table = re.sub(r"<th(?![^>]*\bscope=)", '<th scope="col"', m["table"])
+        # <th> cells only: not <thead>, which a bare "<th" would also match
+        table = re.sub(r"<th(?=[\s>])(?![^>]*\bscope=)", '<th scope="col"', m["table"])
         return (
             f'<div class="table-block" id="{m["id"]}">'
             '<div class="table-frame">'
