@@ -12,15 +12,11 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cache
 from pathlib import Path
 
-import openpyxl
-from openpyxl.cell.read_only import EMPTY_CELL
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-
 from afspraken_analysis.paths import ROOT
-from afspraken_analysis.spreadsheet import restore
+from afspraken_analysis.spreadsheet import column_letter, restore
 
 from .tables import FIRST_STATUS_YEAR, TABLE_NAMES, YEAR_MAX, YEAR_MIN, input_columns
 
@@ -305,14 +301,14 @@ def _report_bad_encoding(records, header, data: bytes, delimiter: str, report) -
     for number, (record, shown) in enumerate(zip(records, ansi, strict=False), start=1):
         for j, (cell, text) in enumerate(zip(record, shown, strict=False)):
             if "\ufffd" in cell:
-                name = header[j] if number > 1 and j < len(header) else get_column_letter(j + 1)
+                name = header[j] if number > 1 and j < len(header) else column_letter(j + 1)
                 report(number, name, text, f"text that is not UTF-8: {text!r}", hint)
 
 
 def _row_fits(number: int, cells: list[str], header: list[str], delimiter: str, report) -> bool:
     width = len(header)
     if len(cells) > width and any(cells[width:]):
-        extra = get_column_letter(width + 1)
+        extra = column_letter(width + 1)
         report(
             number,
             f"{extra} (no header)",
@@ -341,7 +337,7 @@ def _named_cells(number: int, header: list[str], cells: list, report) -> dict:
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
             report(
                 number,
-                name or f"{get_column_letter(j + 1)} (no header)",
+                name or f"{column_letter(j + 1)} (no header)",
                 value[:40] + "…",
                 f"the cell holds {_thousands(len(value))} characters, more than "
                 f"{_thousands(MAX_CELL_CHARS)}",
@@ -359,16 +355,27 @@ def _named_cells(number: int, header: list[str], cells: list, report) -> dict:
 def _report_nameless(number: int, j: int, value, report) -> None:
     report(
         number,
-        f"{get_column_letter(j + 1)} (no header)",
+        f"{column_letter(j + 1)} (no header)",
         value,
         f"a value in a column without a name: {value!r}",
         "give the column a name in row 1, or clear it",
     )
 
 
+@cache
+def _xlsx_types() -> tuple:
+    """openpyxl's empty cell and formula types; openpyxl loads with the first XLSX file only."""
+    from openpyxl.cell.read_only import EMPTY_CELL
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    return EMPTY_CELL, ArrayFormula, DataTableFormula
+
+
 def _read_xlsx(path: Path, table: str | None, report) -> _Sheet | None:
     if not _unpacked_size_fits(path, report):
         return None
+    import openpyxl
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
@@ -435,7 +442,7 @@ def _read_worksheet(path: Path, worksheet, report) -> _Sheet | None:
         )
         return None
     if len(header) > MAX_COLUMNS:
-        column = get_column_letter(len(header))
+        column = column_letter(len(header))
         report(
             1,
             column,
@@ -465,6 +472,7 @@ def _xlsx_row(number: int, cells, header: list[str], report) -> dict | None:
     """The row's cells by column name, or None for an empty row; cells right of the header
     are looked at only when they are not empty (a row may reach column XFD)."""
     width = len(header)
+    EMPTY_CELL = _xlsx_types()[0]
     values = [_xlsx_value(cell, number, j, header, report) for j, cell in enumerate(cells[:width])]
     extra = cells[width:]
     beyond = []
@@ -521,10 +529,11 @@ def _cell_sheet(sheet, report):
 
 def _xlsx_value(cell, number: int, j: int, header: list[str], report):
     """The cell's value (None → ''), or _FAILED after reporting a formula, error or % cell."""
+    EMPTY_CELL, ArrayFormula, _ = _xlsx_types()
     if cell is EMPTY_CELL:
         return ""
     value = cell.value
-    name = header[j] if j < len(header) and header[j] else get_column_letter(j + 1)
+    name = header[j] if j < len(header) and header[j] else column_letter(j + 1)
     try:
         return _checked_xlsx_value(cell, value)
     except _Bad as bad:
@@ -539,6 +548,7 @@ def _xlsx_value(cell, number: int, j: int, header: list[str], report):
 
 
 def _checked_xlsx_value(cell, value):
+    _, ArrayFormula, DataTableFormula = _xlsx_types()
     if cell.data_type == "f" or isinstance(value, ArrayFormula | DataTableFormula):
         text = value.text if isinstance(value, ArrayFormula) else str(value)
         raise _Bad(
