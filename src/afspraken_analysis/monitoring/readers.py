@@ -576,6 +576,8 @@ def _is_number(value) -> bool:
 
 
 def _text(value) -> str:
+    if type(value) is str:  # a CSV cell, the most common case: first
+        return value.strip()
     if isinstance(value, bool):
         raise _Bad(f"a TRUE/FALSE cell ({value})", "type the text itself")
     if isinstance(value, datetime | date | time):
@@ -623,6 +625,8 @@ _ASCII_DIGITS_HINT = "type the digits 0-9 (the text holds digits of another scri
 
 def _foreign_digits(text: str) -> str:
     """A description of the digits other than 0-9 in text, or '' when there are none."""
+    if text.isascii():
+        return ""
     foreign = sorted({ch for ch in text if ch.isdigit() and not ch.isascii()})
     return f"it has digits other than 0-9 ({' '.join(foreign)})" if foreign else ""
 
