@@ -255,12 +255,19 @@ def run_order(sources: list[Path], previous: Path | None = None) -> list[Path]:
 
 
 def run_notebooks(
-    sources, build: Path, parameters: dict[str, dict], progress: Progress, then=None
+    sources,
+    build: Path,
+    parameters: dict[str, dict],
+    progress: Progress,
+    then=None,
+    prepare=None,
 ) -> None:
     """Run the notebooks on WORKERS kernels; the first failure cancels the ones not started.
 
     Each kernel is started one notebook ahead, so it boots while other work goes on.
     `then`: a function for the first worker that has no notebook left (e.g. imports for the PDF).
+    `prepare`: a function run while the first kernels boot, before any notebook starts (e.g.
+    the frames the notebooks share, computed once).
     """
     out_dir = build / "notebooks"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -289,9 +296,11 @@ def run_notebooks(
             km,
         )
 
-    for i in range(min(WORKERS, len(sources))):
-        prestart(i)
     try:
+        for i in range(min(WORKERS, len(sources))):
+            prestart(i)
+        if prepare is not None:
+            prepare()
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             futures = [pool.submit(job, i) for i in range(len(sources))]
             if then is not None:
