@@ -21,14 +21,16 @@ from . import params, reproducible
 KERNEL_NAME = "python3"
 TIMINGS = "timings.json"  # a build's step times (read here for the run order)
 WORKERS = 2  # notebooks run in parallel on this many kernels
-# Kernel options: quiet logs, and the project library imported while the kernel boots (the
-# kernels are started ahead of their notebook, so this overlaps with other work). The
-# notebooks still import what they use; a failing import here only shows in their own import.
+# Kernel options: quiet logs, and the library modules every notebook imports, imported while the
+# kernel boots (the kernels are started ahead of their notebook, so this overlaps with other
+# work). Only what all notebooks use: a module one notebook needs (plots: matplotlib) would cost
+# every other kernel its import. The notebooks still import what they use; a failing import
+# here only shows in their own import.
 KERNEL_ARGUMENTS = [
     "--IPKernelApp.log_level=CRITICAL",
     "--IPKernelApp.exec_lines=import afspraken_analysis.report.blocks, "
-    "afspraken_analysis.report.content, afspraken_analysis.report.params, "
-    "afspraken_analysis.tracking",
+    "afspraken_analysis.report.computed, afspraken_analysis.report.content, "
+    "afspraken_analysis.report.params",
 ]
 
 
