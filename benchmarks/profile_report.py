@@ -18,6 +18,7 @@ benchmarks/profile-report.md (replaced: the file is this script's output).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
@@ -190,7 +191,7 @@ def fmt(pair) -> str:
     return f"{pair[0]:.2f} ({pair[1]:.1f})"
 
 
-def tables(year, monitoring, report, notebooks, pdf_times) -> str:
+def tables(year, monitoring, report, shared, notebooks, pdf_times) -> str:
     lines = [
         f"Report {year}" + (f" with --monitoring {monitoring}" if monitoring else ""),
         f"(machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f} at the end).",
@@ -198,8 +199,12 @@ def tables(year, monitoring, report, notebooks, pdf_times) -> str:
         f"Whole report (one `afspraken report` process and its kernels): CPU {report[0]:.1f} s, "
         f"wall {report[1]:.1f} s.",
         "",
-        "Per notebook, in a fresh process outside papermill: CPU s (wall s). 'process' includes",
-        "Python start-up and the runner's jupytext; import split: wall-clock self time per package.",
+        f"Frames computed once per report in the main process (monitoring input, goal tracking, "
+        f"annex progress, status roll-up; report/computed.py): {fmt(shared)}.",
+        "",
+        "Per notebook, in a fresh process outside papermill, reading those frames from the cache:",
+        "CPU s (wall s). 'process' includes Python start-up and the runner's jupytext; import",
+        "split: wall-clock self time per package.",
         "",
         "| notebook | process | imports | work | figure rendering | largest imports (self time, s) |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -229,7 +234,7 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="write benchmarks/profile-report.md")
     args = parser.parse_args()
 
-    from afspraken_analysis.report import build, manifest, params
+    from afspraken_analysis.report import build, computed, manifest, outputs, params
     from afspraken_analysis.report.notebooks import declared_parameters, notebook_sources
 
     values = {"year": args.year} | ({"monitoring": args.monitoring} if args.monitoring else {})
@@ -238,7 +243,13 @@ def main() -> int:
         out = Path(tmp) / "report"
         report = report_run(args.year, args.monitoring, out)
         sources = notebook_sources()
-        values = build._parameter_values(p, Path(tmp) / "nb")
+        # as in the build: the shared frames computed once and cached in a build directory,
+        # which the notebooks read (report/computed.py)
+        build_dir = outputs.make_build_dir(Path(tmp) / "nb")
+        values = build._parameter_values(p, build_dir)
+        start = _clock()
+        computed.write_cache(dataclasses.replace(p, output_dir=build_dir))
+        shared = _since(start)
         notebooks = {}
         for source in sources:
             names = declared_parameters([source])[source.stem]
@@ -250,7 +261,7 @@ def main() -> int:
             )
         meta = manifest.title_meta(p, manifest.inputs_are_fictitious(p))
         pdf_times = profile_pdf(out, [s.stem for s in sources], meta, p.lang)
-    text = tables(args.year, args.monitoring, report, notebooks, pdf_times)
+    text = tables(args.year, args.monitoring, report, shared, notebooks, pdf_times)
     print(text)
     if args.write:
         header = (

@@ -19,8 +19,8 @@
 # developers and do not appear in the PDF (every visible text comes from labels.csv).
 
 # %%
-from afspraken_analysis import labels, tracking
-from afspraken_analysis.report import blocks, content, outlook, params
+from afspraken_analysis import labels
+from afspraken_analysis.report import blocks, computed, content, outlook, params
 
 # %% tags=["parameters"]
 year: int = 2025  # report year (2024-2030)
@@ -31,10 +31,9 @@ output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing i
 
 # %%
 p = params.check(globals())
-realisations, agreement_status, category_overrides = content.load_monitoring(p)
-goals = content.goals_for(p, realisations, category_overrides)
+# computed once per report (the build's cache), or here when the notebook runs on its own
+realisations, goals, rollup = computed.frames(p, "realisations", "goals", "rollup")
 summary = content.summary_targets(goals, p.lang)
-rollup = tracking.status_rollup(agreement_status, p.year)
 themes = content.status_chips(rollup, p.lang)
 
 # %%

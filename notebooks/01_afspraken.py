@@ -23,8 +23,8 @@
 from IPython.display import display
 
 import afspraken_analysis as aa
-from afspraken_analysis import caveats, labels, tracking
-from afspraken_analysis.report import blocks, content, params
+from afspraken_analysis import caveats, labels
+from afspraken_analysis.report import blocks, computed, content, params
 
 # %% tags=["parameters"]
 year: int = 2025  # report year (2024-2030)
@@ -35,8 +35,8 @@ output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing i
 
 # %%
 p = params.check(globals())
-realisations, agreement_status, category_overrides = content.load_monitoring(p)
-rollup = tracking.status_rollup(agreement_status, p.year)
+# computed once per report (the build's cache), or here when the notebook runs on its own
+(rollup,) = computed.frames(p, "rollup")
 agreements = content.agreements_table(rollup, p)
 themes = aa.load("themes")
 

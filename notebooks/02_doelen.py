@@ -24,8 +24,8 @@
 # %%
 from IPython.display import display
 
-from afspraken_analysis import caveats, labels, stock, tracking
-from afspraken_analysis.report import account, blocks, content, outlook, params, plots
+from afspraken_analysis import caveats, labels, stock
+from afspraken_analysis.report import account, blocks, computed, content, outlook, params, plots
 
 # %% tags=["parameters"]
 year: int = 2025  # report year (2024-2030)
@@ -37,9 +37,8 @@ output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing i
 
 # %%
 p = params.check(globals())
-realisations, agreement_status, category_overrides = content.load_monitoring(p)
-goals = content.goals_for(p, realisations, category_overrides)
-progress = tracking.annex_progress(realisations, p.year)
+# computed once per report (the build's cache), or here when the notebook runs on its own
+realisations, goals, progress = computed.frames(p, "realisations", "goals", "progress")
 share = outlook.share_trajectory(p, realisations)
 no_realisations = labels.t("plot.no_realisation", p.lang)
 

@@ -21,7 +21,7 @@
 
 # %%
 from afspraken_analysis import caveats, labels, scenarios
-from afspraken_analysis.report import blocks, content, outlook, params, plots
+from afspraken_analysis.report import blocks, computed, content, outlook, params, plots
 from afspraken_analysis.report import pipeline as pijplijn
 
 # %% tags=["parameters"]
@@ -34,7 +34,8 @@ output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing i
 
 # %%
 p = params.check(globals())
-realisations, agreement_status, category_overrides = content.load_monitoring(p)
+# computed once per report (the build's cache), or here when the notebook runs on its own
+(realisations,) = computed.frames(p, "realisations")
 comparison = outlook.scenario_comparison(p, realisations)
 lines = outlook.scenario_lines(p, realisations)
 assumptions = outlook.scenario_assumptions(p, realisations)

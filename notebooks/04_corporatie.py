@@ -21,8 +21,8 @@
 # %%
 from IPython.display import display
 
-from afspraken_analysis import labels, tracking
-from afspraken_analysis.report import blocks, content, params, plots
+from afspraken_analysis import labels
+from afspraken_analysis.report import blocks, computed, content, params, plots
 
 # %% tags=["parameters"]
 year: int = 2025  # report year (2024-2030)
@@ -33,9 +33,8 @@ output_dir: str = ""  # where tables/ and figures/ are written; empty: nothing i
 
 # %%
 p = params.check(globals())
-realisations, agreement_status, category_overrides = content.load_monitoring(p)
-progress = tracking.annex_progress(realisations, p.year)
-rollup = tracking.status_rollup(agreement_status, p.year)
+# computed once per report (the build's cache), or here when the notebook runs on its own
+progress, rollup = computed.frames(p, "progress", "rollup")
 
 # %%
 blocks.chapter(

@@ -30,7 +30,7 @@ WINGS = {
         ["content", "outlook", "plots", "account", "deck"],
         ["pipeline"],
         ["slides", "notebooks", "web"],
-        ["manifest", "outputs"],
+        ["manifest", "outputs", "computed"],
         ["build"],
         ["cli"],
     ],

@@ -6,6 +6,8 @@ example monitoring data in data/voorbeeld-fictieve-cijfers/ is fictitious: its t
 the hand arithmetic written in its README.
 """
 
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -207,6 +209,28 @@ def test_each_malformed_xlsx_is_rejected_with_row_column_and_hint(case, tmp_path
     rows, edit, expected = XLSX_CASES[case]
     path = xlsx(tmp_path / f"realisations_{case}.xlsx", rows, edit=edit)
     assert_reported(path, expected, capsys)
+
+
+def test_column_letters_are_excels_as_openpyxl_names_them():
+    from afspraken_analysis.spreadsheet import column_letter
+
+    last = 18278  # XFD, Excel's last column
+    assert [column_letter(i) for i in range(1, last + 1)] == [
+        openpyxl.utils.get_column_letter(i) for i in range(1, last + 1)
+    ]
+
+
+def test_reading_csv_monitoring_does_not_import_openpyxl():
+    """openpyxl costs every report kernel ~0.2 s CPU: only an .xlsx file (or a template) needs it."""
+    code = (
+        "import sys\n"
+        "import afspraken_analysis.report.content, afspraken_analysis.report.blocks\n"
+        "from afspraken_analysis import monitoring\n"
+        f"monitoring.load_monitoring({str(EXAMPLE_MONITORING_DIR)!r})\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'openpyxl'))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
 
 
 def test_an_agreement_number_typed_as_a_number_is_rejected_when_ambiguous(tmp_path, capsys):

@@ -27,6 +27,16 @@ def _at_risk(text: str) -> bool:
     return text.lstrip("'").startswith(FORMULA_START)
 
 
+def column_letter(index: int) -> str:
+    """Excel's name of the 1-based column `index`: 1 → A, 27 → AA (as openpyxl's
+    get_column_letter, without importing openpyxl, which a CSV file does not need)."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def neutralise(value):
     """`value` with a leading apostrophe if it is text a spreadsheet would read as a formula."""
     return "'" + value if isinstance(value, str) and _at_risk(value) else value

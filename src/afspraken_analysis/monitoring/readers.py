@@ -12,16 +12,12 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cache
 from pathlib import Path
-
-import openpyxl
-from openpyxl.cell.read_only import EMPTY_CELL
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from afspraken_analysis.labels import Text, t
 from afspraken_analysis.paths import ROOT
-from afspraken_analysis.spreadsheet import restore
+from afspraken_analysis.spreadsheet import column_letter, restore
 from afspraken_analysis.userfiles import os_text
 
 from .tables import FIRST_STATUS_YEAR, TABLE_NAMES, YEAR_MAX, YEAR_MIN, input_columns
@@ -99,7 +95,7 @@ def _fmt(number: float) -> str:
 
 def _no_header(j: int) -> Text:
     """The column of cell j (from 0) where the header has no name: 'F (no header)'."""
-    return Text("mon.where.no_header", letter=get_column_letter(j + 1))
+    return Text("mon.where.no_header", letter=column_letter(j + 1))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,7 +318,7 @@ def _report_bad_encoding(records, header, data: bytes, delimiter: str, report) -
     for number, (record, shown) in enumerate(zip(records, ansi, strict=False), start=1):
         for j, (cell, text) in enumerate(zip(record, shown, strict=False)):
             if "\ufffd" in cell:
-                name = header[j] if number > 1 and j < len(header) else get_column_letter(j + 1)
+                name = header[j] if number > 1 and j < len(header) else column_letter(j + 1)
                 report(number, name, text, Text("mon.problem.not_utf8", text=text), hint)
 
 
@@ -381,9 +377,20 @@ def _report_nameless(number: int, j: int, value, report) -> None:
     )
 
 
+@cache
+def _xlsx_types() -> tuple:
+    """openpyxl's empty cell and formula types; openpyxl loads with the first XLSX file only."""
+    from openpyxl.cell.read_only import EMPTY_CELL
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    return EMPTY_CELL, ArrayFormula, DataTableFormula
+
+
 def _read_xlsx(path: Path, table: str | None, report) -> _Sheet | None:
     if not _unpacked_size_fits(path, report):
         return None
+    import openpyxl
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
@@ -447,7 +454,7 @@ def _read_worksheet(path: Path, worksheet, report) -> _Sheet | None:
         )
         return None
     if len(header) > MAX_COLUMNS:
-        column = get_column_letter(len(header))
+        column = column_letter(len(header))
         report(
             1,
             column,
@@ -477,6 +484,7 @@ def _xlsx_row(number: int, cells, header: list[str], report) -> dict | None:
     """The row's cells by column name, or None for an empty row; cells right of the header
     are looked at only when they are not empty (a row may reach column XFD)."""
     width = len(header)
+    EMPTY_CELL = _xlsx_types()[0]
     values = [_xlsx_value(cell, number, j, header, report) for j, cell in enumerate(cells[:width])]
     extra = cells[width:]
     beyond = []
@@ -533,10 +541,11 @@ def _cell_sheet(sheet, report):
 
 def _xlsx_value(cell, number: int, j: int, header: list[str], report):
     """The cell's value (None → ''), or _FAILED after reporting a formula, error or % cell."""
+    EMPTY_CELL, ArrayFormula, _ = _xlsx_types()
     if cell is EMPTY_CELL:
         return ""
     value = cell.value
-    name = header[j] if j < len(header) and header[j] else get_column_letter(j + 1)
+    name = header[j] if j < len(header) and header[j] else column_letter(j + 1)
     try:
         return _checked_xlsx_value(cell, value)
     except _Bad as bad:
@@ -551,6 +560,7 @@ def _xlsx_value(cell, number: int, j: int, header: list[str], report):
 
 
 def _checked_xlsx_value(cell, value):
+    _, ArrayFormula, DataTableFormula = _xlsx_types()
     if cell.data_type == "f" or isinstance(value, ArrayFormula | DataTableFormula):
         text = value.text if isinstance(value, ArrayFormula) else str(value)
         raise _Bad(Text("mon.problem.formula", text=text), Text("mon.hint.paste_values"))
@@ -575,6 +585,8 @@ def _is_number(value) -> bool:
 
 
 def _text(value) -> str:
+    if type(value) is str:  # a CSV cell, the most common case: first
+        return value.strip()
     if isinstance(value, bool):
         raise _Bad(Text("mon.problem.bool_cell", value=str(value)), Text("mon.hint.type_text"))
     if isinstance(value, datetime | date | time):
@@ -622,6 +634,8 @@ _ASCII_DIGITS_HINT = Text("mon.hint.ascii_digits")
 
 def _foreign_digits(text: str) -> str:
     """The digits other than 0-9 in text, space-separated, or '' when there are none."""
+    if text.isascii():  # the common case, at C speed
+        return ""
     return " ".join(sorted({ch for ch in text if ch.isdigit() and not ch.isascii()}))
 
 

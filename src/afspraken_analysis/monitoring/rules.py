@@ -4,6 +4,7 @@ validated frame."""
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -198,17 +199,30 @@ def _check_project(project: str | None, party: str | None, info: dict) -> None:
             Text("mon.problem.project_without_corporation", project=project),
             Text("mon.hint.fill_delivering_corporation"),
         )
-    known = {p for projects in _planned_projects().get(indicator, {}).values() for p in projects}
-    for name in known:
-        if name != project and _simplified(name) == _simplified(project):
+    for name in _annex_spellings(indicator).get(_simplified(project), ()):
+        if name != project:
             raise _Bad(
                 Text("mon.problem.project_spelling", project=project),
                 Text("mon.hint.write_as_annex", name=name),
             )
 
 
+_SEPARATORS = re.compile(r"[\s\-_,.]+")
+
+
 def _simplified(name: str) -> str:
-    return re.sub(r"[\s\-_,.]+", "", name.lower())
+    return _SEPARATORS.sub("", name.lower())
+
+
+@cache
+def _annex_spellings(indicator: str) -> dict[str, list[str]]:
+    """The annex's project names of a project indicator by their simplified form (once, not per
+    row: a file of 10.000 rows would simplify every annex name for every row)."""
+    known = {p for projects in _planned_projects().get(indicator, {}).values() for p in projects}
+    spellings: dict[str, list[str]] = {}
+    for name in sorted(known):
+        spellings.setdefault(_simplified(name), []).append(name)
+    return spellings
 
 
 def _check_value(value: float, info: dict, numbers: str) -> None:

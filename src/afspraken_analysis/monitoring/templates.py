@@ -5,17 +5,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import openpyxl
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from afspraken_analysis import labels, tracking
 from afspraken_analysis.data import load
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.labels import Text
 from afspraken_analysis.schemas import CORPORATIONS
-from afspraken_analysis.spreadsheet import neutralise, protect_workbook
+from afspraken_analysis.spreadsheet import column_letter, neutralise, protect_workbook
 
 from .readers import _display
 from .tables import (
@@ -156,8 +151,6 @@ def _write_csv_template(path: Path, table: str, rows: list[dict]) -> None:
             writer.writerow([neutralise(cell) for cell in cells])
 
 
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 _WIDTHS = {
     "indicator": 34,
     "party": 20,
@@ -172,6 +165,8 @@ _WIDTHS = {
 
 
 def _write_xlsx_template(path: Path, table: str, rows: list[dict], year: int) -> None:
+    import openpyxl  # here, not at the top: reading monitoring files does not need it
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = table
@@ -210,13 +205,21 @@ def _write_xlsx_template(path: Path, table: str, rows: list[dict], year: int) ->
 
 
 def _letter(columns: list[str], name: str) -> str:
-    return get_column_letter(columns.index(name) + 1)
+    return column_letter(columns.index(name) + 1)
+
+
+def _header_style() -> tuple:
+    """The header cells' font and fill: bold on light grey."""
+    from openpyxl.styles import Font, PatternFill
+
+    return Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
 
 
 def _write_table(sheet, header: list[str], rows: list[list]) -> None:
+    font, fill = _header_style()
     sheet.append(header)
     for cell in sheet[1]:
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        cell.font, cell.fill = font, fill
     for row in rows:
         sheet.append(row)
     sheet.freeze_panes = "A2"
@@ -224,10 +227,12 @@ def _write_table(sheet, header: list[str], rows: list[list]) -> None:
 
 def _add_list(sheet, lists, index: int, columns: list[str], name: str, values: list[str]) -> None:
     """A dropdown on column `name`; its choices stand in column `index` of the sheet 'lijsten'."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     lists.cell(1, index, name)
     for i, value in enumerate(values, start=2):
         lists.cell(i, index, value)
-    letter = get_column_letter(index)
+    letter = column_letter(index)
     validation = DataValidation(
         type="list",
         formula1=f"lijsten!${letter}$2:${letter}${len(values) + 1}",
@@ -242,6 +247,8 @@ def _add_list(sheet, lists, index: int, columns: list[str], name: str, values: l
 
 
 def _add_year_validation(sheet, columns: list[str], first: int) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     validation = DataValidation(
         type="whole",
         operator="between",
@@ -257,6 +264,8 @@ def _add_year_validation(sheet, columns: list[str], first: int) -> None:
 
 
 def _add_value_validation(sheet, columns: list[str]) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     validation = DataValidation(
         type="decimal",
         operator="greaterThanOrEqual",
@@ -272,6 +281,8 @@ def _add_value_validation(sheet, columns: list[str]) -> None:
 
 def _write_explanation_sheet(sheet, table: str, year: int) -> None:
     """The sheet 'toelichting': each column explained in Dutch (from the schema), plus the rules."""
+    from openpyxl.styles import Alignment, Font
+
     what, row, needed = _TEMPLATE_INTRO_NL[table]
     lines = [
         [f"Monitoring prestatieafspraken Apeldoorn 2024-2025: {what}, jaar {year}"],
@@ -311,7 +322,7 @@ def _write_explanation_sheet(sheet, table: str, year: int) -> None:
         sheet.append(line)
     sheet["A1"].font = Font(bold=True, size=12)
     for cell in sheet[4]:
-        cell.font = _HEADER_FONT
+        cell.font = _header_style()[0]
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 22, 24
     sheet.column_dimensions["C"].width = 110
     for row in sheet.iter_rows(min_row=5):
@@ -406,6 +417,8 @@ def _write_indicator_sheet(sheet) -> None:
 
 
 def _write_target_sheet(sheet) -> None:
+    from openpyxl.styles import Alignment
+
     rows = []
     for target in _targets().itertuples():
         members, per_party = tracking.target_parties(target)
@@ -428,6 +441,8 @@ def _write_target_sheet(sheet) -> None:
 
 
 def _write_agreement_sheet(sheet) -> None:
+    from openpyxl.styles import Alignment
+
     agreements = load("agreements")
     rows = [
         [

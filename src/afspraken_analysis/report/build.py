@@ -6,15 +6,17 @@ Nothing but a report is ever replaced: the checks in ``outputs`` run before any 
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import threading
+from functools import partial
 from pathlib import Path
 
 from afspraken_analysis import monitoring
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.paths import NOTEBOOKS_DIR
 
-from . import outputs, params, slides
+from . import computed, outputs, params, slides
 from .manifest import (
     BuildInfo,
     input_files,
@@ -78,7 +80,7 @@ def build_report(
         slide_template=slide_template(p),
     )
     try:
-        _run_notebooks(build, out, sources, per_notebook, progress)
+        _run_notebooks(build, out, sources, per_notebook, progress, p)
         _render(build, p, info, progress)
         files = input_files(p, sources, params_file)
         outputs.unmark(build)  # complete: from here on its manifest says what it is
@@ -107,15 +109,30 @@ def _parameter_values(p: params.Params, build: Path) -> dict:
 
 
 def _run_notebooks(
-    build: Path, out: Path, sources: list[Path], per_notebook: dict, progress: Progress
+    build: Path,
+    out: Path,
+    sources: list[Path],
+    per_notebook: dict,
+    progress: Progress,
+    p: params.Params,
 ) -> None:
-    """The notebooks, slowest first (times of the previous build); the PDF libraries load meanwhile."""
+    """The notebooks, slowest first (times of the previous build); the PDF libraries load meanwhile.
+
+    The frames several notebooks show (goal tracking and the like) are computed once, here, while
+    the first kernels boot, and cached in the build directory until the notebooks are done.
+    """
     for sub in ("figures", "tables", "notebooks"):
         (build / sub).mkdir()
     order = run_order(sources, out / "timings.json")
     preload = threading.Thread(target=_preload, daemon=True)
     preload.start()
-    progress.run("notebooks", run_notebooks, order, build, per_notebook, progress)
+    cache = partial(computed.write_cache, dataclasses.replace(p, output_dir=build))
+    try:
+        progress.run(
+            "notebooks", run_notebooks, order, build, per_notebook, progress, prepare=cache
+        )
+    finally:
+        computed.remove_cache(build)  # not an output: gone before the manifest lists the files
     preload.join()
 
 

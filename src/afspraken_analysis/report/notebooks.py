@@ -21,14 +21,16 @@ from . import params, reproducible
 KERNEL_NAME = "python3"
 TIMINGS = "timings.json"  # a build's step times (read here for the run order)
 WORKERS = 2  # notebooks run in parallel on this many kernels
-# Kernel options: quiet logs, and the project library imported while the kernel boots (the
-# kernels are started ahead of their notebook, so this overlaps with other work). The
-# notebooks still import what they use; a failing import here only shows in their own import.
+# Kernel options: quiet logs, and the library modules every notebook imports, imported while the
+# kernel boots (the kernels are started ahead of their notebook, so this overlaps with other
+# work). Only what all notebooks use: a module one notebook needs (plots: matplotlib) would cost
+# every other kernel its import. The notebooks still import what they use; a failing import
+# here only shows in their own import.
 KERNEL_ARGUMENTS = [
     "--IPKernelApp.log_level=CRITICAL",
     "--IPKernelApp.exec_lines=import afspraken_analysis.report.blocks, "
-    "afspraken_analysis.report.content, afspraken_analysis.report.params, "
-    "afspraken_analysis.tracking",
+    "afspraken_analysis.report.computed, afspraken_analysis.report.content, "
+    "afspraken_analysis.report.params",
 ]
 
 
@@ -255,12 +257,19 @@ def run_order(sources: list[Path], previous: Path | None = None) -> list[Path]:
 
 
 def run_notebooks(
-    sources, build: Path, parameters: dict[str, dict], progress: Progress, then=None
+    sources,
+    build: Path,
+    parameters: dict[str, dict],
+    progress: Progress,
+    then=None,
+    prepare=None,
 ) -> None:
     """Run the notebooks on WORKERS kernels; the first failure cancels the ones not started.
 
     Each kernel is started one notebook ahead, so it boots while other work goes on.
     `then`: a function for the first worker that has no notebook left (e.g. imports for the PDF).
+    `prepare`: a function run while the first kernels boot, before any notebook starts (e.g.
+    the frames the notebooks share, computed once).
     """
     out_dir = build / "notebooks"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -289,9 +298,11 @@ def run_notebooks(
             km,
         )
 
-    for i in range(min(WORKERS, len(sources))):
-        prestart(i)
     try:
+        for i in range(min(WORKERS, len(sources))):
+            prestart(i)
+        if prepare is not None:
+            prepare()
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             futures = [pool.submit(job, i) for i in range(len(sources))]
             if then is not None:
