@@ -32,7 +32,7 @@ from .notebooks import (
     run_notebooks,
     run_order,
 )
-from .pdf import render_pdf
+from .pdf import notebook_bodies, render_pdf
 from .web import render_web
 
 
@@ -40,7 +40,7 @@ def _preload() -> None:
     """Import the PDF libraries while the kernels run (the main process waits anyway)."""
     import importlib
 
-    for name in ("weasyprint", "nbconvert"):
+    for name in ("weasyprint",):
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - the real import later reports the problem
@@ -121,8 +121,9 @@ def _render(build: Path, p: params.Params, info: BuildInfo, progress: Progress) 
     """report.pdf and report.html from the executed notebooks, slides.pptx from the tables and
     figures."""
     meta = title_meta(p, info.fictitious)
-    progress.run("report.pdf", render_pdf, build, info.notebooks, meta, p.lang)
-    progress.run("report.html", render_web, build, info.notebooks, meta, p.lang)
+    bodies = notebook_bodies(build, info.notebooks)  # the HTML of both editions, read once
+    progress.run("report.pdf", render_pdf, build, bodies, meta, p.lang)
+    progress.run("report.html", render_web, build, bodies, meta, p.lang)
     progress.run("slides.pptx", slides.build_deck, build, meta, p)
 
 
