@@ -6,7 +6,7 @@ Per notebook (each in a fresh Python process, outside papermill, as the kernel r
 the import cell (split by package from `python -X importtime`, self time), the other cells
 (work) and the figure rendering inside them (matplotlib's savefig, timed around
 `plots._png_bytes` / `plots._svg_bytes`). Then the PDF step on the executed notebooks of one
-report run: HTML export (nbconvert), WeasyPrint layout (`render`) and drawing/writing
+report run: HTML export (the notebooks' rich outputs), WeasyPrint layout (`render`) and drawing/writing
 (`write_pdf`); the image handling is the difference against the same document whose images
 are replaced by a 1x1 PNG (same CSS width, so the same layout otherwise).
 
@@ -139,20 +139,14 @@ def _since(start: tuple[float, float]) -> list[float]:
 
 def profile_pdf(build: Path, order: list[str], meta: dict, lang: str) -> dict:
     """HTML export, layout and writing of report.pdf, and the part the images take."""
-    import nbformat
-
     from afspraken_analysis.report import pdf
 
     start = _clock()
     from weasyprint import CSS, HTML
 
-    exporter = pdf.html_exporter()
     times = {"pdf imports": _since(start)}
     start = _clock()
-    bodies = [
-        pdf.notebook_html(nbformat.read(build / "notebooks" / f"{n}.ipynb", as_version=4), exporter)
-        for n in order
-    ]
+    bodies = pdf.notebook_bodies(build, order)
     document = pdf.report_html(bodies, meta, lang)
     times["html export"] = _since(start)
     tiny = (

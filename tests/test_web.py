@@ -15,7 +15,6 @@ import shutil
 import struct
 from pathlib import Path
 
-import nbformat
 import pytest
 from pypdf import PdfReader
 
@@ -56,10 +55,9 @@ def page_html(built) -> str:
 
 @pytest.fixture(scope="module")
 def pdf_bodies(built) -> str:
-    """The HTML the PDF is rendered from, as pdf.render_pdf makes it."""
-    exporter = pdf.html_exporter()
+    """The HTML the PDF is rendered from, as build._render gives it to pdf.render_pdf."""
     return "".join(
-        pdf.notebook_html(nbformat.read(path, as_version=4), exporter)
+        pdf.notebook_html(pdf.read_notebook(path))
         for path in sorted((built / "notebooks").glob("*.ipynb"))
     )
 

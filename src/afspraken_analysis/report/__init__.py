@@ -3,10 +3,11 @@
 ``afspraken report --year 2025`` runs every numbered notebook in ``notebooks/`` (jupytext
 py:percent text, converted to .ipynb at run time) with papermill on the project's own
 ``python3`` kernel, in a temporary directory next to the output directory. From the executed
-notebooks it renders ``report.pdf`` (nbconvert HTML without code, a print stylesheet, WeasyPrint),
-builds ``slides.pptx`` from the tables and figure data the notebooks wrote, and writes
-``manifest.json``. Only a complete build replaces the previous outputs of that year; a failing
-notebook stops the run, names the notebook and the cell, and is kept in ``<out>.failed/``.
+notebooks it renders ``report.pdf`` (the notebooks' HTML outputs without code, a print
+stylesheet, WeasyPrint), builds ``slides.pptx`` from the tables and figure data the notebooks
+wrote, and writes ``manifest.json``. Only a complete build replaces the previous outputs of that
+year; a failing notebook stops the run, names the notebook and the cell, and is kept in
+``<out>.failed/``.
 
 The notebooks call ``blocks`` (chapters, sections, tables, captions), ``content`` and ``outlook``
 (the tables and sentences they show), ``plots`` (the charts) and ``params`` (their parameters);

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import sys
 import threading
 from functools import partial
 from pathlib import Path
@@ -35,7 +36,7 @@ from .notebooks import (
     run_notebooks,
     run_order,
 )
-from .pdf import render_pdf
+from .pdf import notebook_bodies, render_pdf
 from .web import render_web
 
 
@@ -43,7 +44,7 @@ def _preload() -> None:
     """Import the PDF libraries while the kernels run (the main process waits anyway)."""
     import importlib
 
-    for name in ("weasyprint", "nbconvert"):
+    for name in ("weasyprint",):
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - the real import later reports the problem
@@ -138,11 +139,97 @@ def _run_notebooks(
 
 def _render(build: Path, p: params.Params, info: BuildInfo, progress: Progress) -> None:
     """report.pdf and report.html from the executed notebooks, slides.pptx from the tables and
-    figures."""
+    figures; the PDF here, the other two meanwhile in a second process (the PDF takes longest)."""
     meta = title_meta(p, info.fictitious)
-    progress.run("report.pdf", render_pdf, build, info.notebooks, meta, p.lang)
-    progress.run("report.html", render_web, build, info.notebooks, meta, p.lang)
-    progress.run("slides.pptx", slides.build_deck, build, meta, p)
+    bodies = notebook_bodies(build, info.notebooks)  # the HTML of both editions, read once
+    beside = [
+        ("report.html", render_web, (build, bodies, meta, p.lang)),
+        ("slides.pptx", slides.build_deck, (build, meta, p)),
+    ]
+    with _Beside(beside, progress):
+        progress.run("report.pdf", render_pdf, build, bodies, meta, p.lang)
+
+
+class _Beside:
+    """Steps run one after another in a forked process while the main process works on.
+
+    Each step is shown and timed here (progress lines, timings.json) as the child reports it;
+    the first failure is raised here once the main work is done; when the main work fails or is
+    interrupted (Ctrl-C, SIGTERM) the child is stopped before the build directory is removed.
+    Without fork (not Linux) the steps run here afterwards, as before.
+    """
+
+    def __init__(self, steps: list[tuple], progress: Progress):
+        self.steps = steps
+        self.progress = progress
+        self.process = None
+        self.failure: BaseException | None = None
+
+    def __enter__(self):
+        if not sys.platform.startswith("linux"):
+            return self
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(target=_run_steps, args=(self.steps, send), daemon=True)
+        self.process.start()
+        send.close()
+        self.watcher = threading.Thread(target=self._watch, daemon=True)
+        self.watcher.start()
+        return self
+
+    def _watch(self) -> None:
+        try:
+            for name, _, _ in self.steps:
+                self.progress.run(name, self._done, name)
+        except BaseException as exc:  # noqa: BLE001 - raised in the main thread by __exit__
+            self.failure = exc
+
+    def _done(self, name: str) -> None:
+        try:
+            failure, where = self.receive.recv()
+        except EOFError:
+            raise RuntimeError(f"the process writing {name} ended without a word") from None
+        if failure is not None:
+            raise failure from _ChildTraceback(where)
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.process is None:
+            if exc_type is None:
+                for name, func, args in self.steps:
+                    self.progress.run(name, func, *args)
+            return
+        if exc_type is not None:
+            self.process.terminate()
+        self.process.join()
+        self.watcher.join()
+        self.receive.close()
+        if exc_type is None and self.failure is not None:
+            raise self.failure
+
+
+class _ChildTraceback(Exception):
+    """Where a step of the forked process failed (its traceback as text, for the traceback file)."""
+
+
+def _run_steps(steps: list[tuple], send) -> None:
+    """In the forked process: each step in turn, its outcome sent back; stops at a failure."""
+    import pickle
+    import traceback
+
+    for _name, func, args in steps:
+        try:
+            func(*args)
+        except BaseException as exc:  # noqa: BLE001 - the main process raises it
+            where = "".join(traceback.format_exception(exc))
+            try:
+                pickle.loads(pickle.dumps(exc))
+            except Exception:  # noqa: BLE001 - what cannot travel goes as text
+                exc = RuntimeError(where.strip().splitlines()[-1])
+            send.send((exc, where))
+            return
+        send.send((None, None))
 
 
 def _keep_failed(build: Path, out: Path, failure: NotebookFailure) -> UserError:

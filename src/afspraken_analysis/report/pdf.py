@@ -1,10 +1,11 @@
-"""The print PDF: executed notebooks as HTML without code (nbconvert), framed by a title page and
+"""The print PDF: executed notebooks as HTML without code (their rich outputs), framed by a title page and
 contents, styled by report.css and rendered by WeasyPrint as a tagged, archivable PDF (PDF/A-2a,
 also identified as PDF/UA-1)."""
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from afspraken_analysis.paths import PACKAGE_DIR
 from . import pdftags
 
 STYLESHEET = PACKAGE_DIR / "report" / "report.css"
-PDF_OUTPUT_TYPES = ("text/html", "image/svg+xml", "image/png")
+# a PNG a notebook displays itself (the report's charts are HTML figures with their own text)
+PNG_ALT = "No description has been provided for this image"  # as nbconvert wrote it
 # PDF/A-2a: archivable and tagged (WeasyPrint's variant); PDF/A-2 rather than 3 because the report
 # embeds no files. WeasyPrint writes one variant's identification, so the PDF/UA-1 part is added
 # to the same XMP packet, with the extension schema PDF/A asks for a namespace it does not define.
@@ -40,50 +42,52 @@ _PDFUA_XMP = """<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _HEADING = re.compile(r'<h([12])(?: class="(?!no-toc)[^"]*")? id="([^"]+)">(.*?)</h\1>', re.S)
 
 
-def printable(nb):
-    """A copy of an executed notebook with only what belongs in print: rich outputs, no code.
+def _joined(value) -> str:
+    """A notebook text field: one string, or the list of lines the .ipynb file stores."""
+    return value if isinstance(value, str) else "".join(value)
 
-    Drops markdown cells (developer notes), streams (log lines, warnings), errors, widgets and
-    plain-text reprs; keeps HTML and images.
+
+def output_html(output: dict) -> str | None:
+    """One rich output as print HTML, or None: text/html as is, SVG inline, PNG as an image.
+
+    The choice follows nbconvert's order (HTML before SVG before PNG); streams (log lines,
+    warnings), errors, widgets and plain-text reprs are not printed.
     """
-    import copy
-
-    nb = copy.deepcopy(nb)
-    cells = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        outputs = [
-            o
-            for o in cell.get("outputs", [])
-            if o.get("output_type") in ("display_data", "execute_result")
-            and any(m in o.get("data", {}) for m in PDF_OUTPUT_TYPES)
-        ]
-        for o in outputs:
-            o["data"] = {m: v for m, v in o["data"].items() if m in PDF_OUTPUT_TYPES}
-        if outputs:
-            cell.outputs = outputs
-            cell.source = ""
-            cells.append(cell)
-    nb.cells = cells
-    return nb
+    if output.get("output_type") not in ("display_data", "execute_result"):
+        return None
+    data = output.get("data", {})
+    if "text/html" in data:
+        return _joined(data["text/html"])
+    if "image/svg+xml" in data:
+        return _joined(data["image/svg+xml"])
+    if "image/png" in data:
+        encoded = "".join(_joined(data["image/png"]).split())
+        return f'<img alt="{PNG_ALT}" src="data:image/png;base64,{encoded}">'
+    return None
 
 
-def html_exporter():
-    """nbconvert's HTML exporter with the bare 'basic' template and no code or prompts."""
-    from nbconvert import HTMLExporter
+def notebook_html(nb: dict) -> str:
+    """The printable HTML of an executed notebook: its code cells' rich outputs in order, no code.
 
-    return HTMLExporter(
-        template_name="basic",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
+    Markdown cells are developer notes and stay out; the outputs are joined without the wrapper
+    elements nbconvert adds (they only cost WeasyPrint time).
+    """
+    parts = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code":
+            parts += filter(None, map(output_html, cell.get("outputs", [])))
+    return "\n".join(parts)
 
 
-def notebook_html(nb, exporter=None) -> str:
-    body, _ = (exporter or html_exporter()).from_notebook_node(printable(nb))
-    return body
+def read_notebook(path: Path) -> dict:
+    """An executed notebook as papermill wrote it (JSON; nbformat 4)."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def notebook_bodies(build: Path, order: list[str]) -> list[str]:
+    """The printable HTML of each executed notebook in build/notebooks, in report order; computed
+    once and shared by the PDF and the web edition."""
+    return [notebook_html(read_notebook(build / "notebooks" / f"{name}.ipynb")) for name in order]
 
 
 def contents_html(bodies: list[str], lang: str) -> str:
@@ -199,12 +203,6 @@ def write_pdf(document: str, meta: dict, lang: str, target: Path) -> None:
     )
 
 
-def render_pdf(build: Path, order: list[str], meta: dict, lang: str) -> None:
-    import nbformat
-
-    exporter = html_exporter()
-    bodies = [
-        notebook_html(nbformat.read(build / "notebooks" / f"{name}.ipynb", as_version=4), exporter)
-        for name in order
-    ]
+def render_pdf(build: Path, bodies: list[str], meta: dict, lang: str) -> None:
+    """Write build/report.pdf from the notebooks' printable HTML (``notebook_bodies``)."""
     write_pdf(report_html(bodies, meta, lang), meta, lang, build / "report.pdf")

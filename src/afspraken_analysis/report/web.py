@@ -1,6 +1,6 @@
 """The screen edition: report.html, the same report as the PDF on one self-contained page.
 
-Built from the very HTML the PDF is built from (``pdf.notebook_html``, the title page and the
+Built from the very HTML the PDF is built from (``pdf.notebook_bodies``, the title page and the
 contents), then made fit for a screen and for assistive technology: a viewport, a skip link,
 landmarks, numbered captions written out (the PDF numbers them with CSS counters), tables in a
 labelled scroll container with a caption and column header cells, and web.css inlined. Figures
@@ -16,7 +16,7 @@ from pathlib import Path
 from afspraken_analysis import labels
 from afspraken_analysis.paths import PACKAGE_DIR
 
-from .pdf import contents_html, html_exporter, notebook_html, title_page_html
+from .pdf import contents_html, title_page_html
 
 STYLESHEET = PACKAGE_DIR / "report" / "web.css"
 # marks a table box that has more to the right (web.css draws a shadow there); without
@@ -132,13 +132,6 @@ def _numbered_bodies(bodies: list[str], lang: str) -> list[str]:
     return joined.split(marker)
 
 
-def render_web(build: Path, order: list[str], meta: dict, lang: str) -> None:
-    """Write build/report.html from the executed notebooks, as the PDF reads them."""
-    import nbformat
-
-    exporter = html_exporter()
-    bodies = [
-        notebook_html(nbformat.read(build / "notebooks" / f"{name}.ipynb", as_version=4), exporter)
-        for name in order
-    ]
+def render_web(build: Path, bodies: list[str], meta: dict, lang: str) -> None:
+    """Write build/report.html from the notebooks' printable HTML, the very HTML of the PDF."""
     (build / "report.html").write_text(web_html(bodies, meta, lang), encoding="utf-8", newline="\n")

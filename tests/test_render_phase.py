@@ -1,0 +1,152 @@
+"""The render phase after the notebooks: report.pdf in the main process, report.html and
+slides.pptx meanwhile in a second one, with the failure safety of one process: a failing step
+leaves the earlier report untouched and no build directory behind, an interrupted PDF stops the
+second process, and every step is shown and timed.
+
+Each test builds a tiny one-notebook report (the real renderers of the steps it does not replace).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from afspraken_analysis.errors import UserError
+from afspraken_analysis.report import Progress, build, params, slides
+
+NOTEBOOK = """\
+# %% tags=["parameters"]
+year: int = 2025
+output_dir: str = ""
+
+# %%
+from afspraken_analysis.report import blocks, params
+
+p = params.check(globals())
+blocks.chapter("Klein", "klein")
+"""
+WAIT = 120  # seconds a step waits for the other process before the test fails
+
+
+def _tree(root: Path) -> dict[str, bytes | None]:
+    return {
+        str(path.relative_to(root)): path.read_bytes() if path.is_file() else None
+        for path in sorted(root.rglob("*"))
+    }
+
+
+def _wait_for(path: Path) -> None:
+    deadline = time.monotonic() + WAIT
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path.name} never appeared"
+        time.sleep(0.05)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture
+def tiny(tmp_path) -> dict:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "01_klein.py").write_text(NOTEBOOK, encoding="utf-8")
+    return {"notebooks": notebooks, "out": tmp_path / "outputs" / "2025"}
+
+
+def _build(tiny: dict, progress: Progress | None = None) -> Path:
+    return build.build_report(
+        params.validate({"year": 2025}),
+        tiny["out"],
+        notebooks_dir=tiny["notebooks"],
+        progress=progress or Progress(quiet=True),
+    )
+
+
+@pytest.mark.slow
+def test_the_html_and_the_deck_are_made_in_a_second_process_while_the_pdf_renders(
+    tiny, tmp_path, monkeypatch
+):
+    signs = tmp_path / "signs"
+    signs.mkdir()
+    render_web, render_pdf = build.render_web, build.render_pdf
+
+    def web(build_dir, *args):
+        (signs / "web.pid").write_text(str(os.getpid()))
+        render_web(build_dir, *args)
+
+    def pdf(*args):
+        _wait_for(signs / "web.pid")  # in one process after the other this would never come
+        render_pdf(*args)
+
+    monkeypatch.setattr(build, "render_web", web)
+    monkeypatch.setattr(build, "render_pdf", pdf)
+    stream = io.StringIO()
+    out = _build(tiny, Progress(stream=stream))
+
+    assert int((signs / "web.pid").read_text()) != os.getpid()
+    for name in ("report.pdf", "report.html", "slides.pptx"):
+        assert (out / name).stat().st_size > 0
+        assert f"▸ {name} …" in stream.getvalue() and f"✓ {name} (" in stream.getvalue()
+    timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))
+    steps = {s["name"]: s["seconds"] for s in timings["steps"]}
+    assert {"report.pdf", "report.html", "slides.pptx"} <= steps.keys()
+    assert steps["report.pdf"] >= steps["report.html"]  # the PDF waited for the HTML to start
+
+
+@pytest.mark.slow
+def test_a_failing_deck_leaves_the_earlier_report_and_no_build_directory(tiny, monkeypatch):
+    out = _build(tiny)
+    before = _tree(out.parent)
+
+    def broken(*args):
+        raise UserError("the deck template has no title layout")
+
+    monkeypatch.setattr(slides, "build_deck", broken)
+    with pytest.raises(UserError, match="the deck template has no title layout"):
+        _build(tiny)
+    assert _tree(out.parent) == before  # no .2025.build-*, the old report as it was
+
+
+@pytest.mark.slow
+def test_an_unexpected_error_beside_keeps_its_traceback(tiny, monkeypatch):
+    def broken(*args):
+        raise ValueError("a bug in the web edition")
+
+    monkeypatch.setattr(build, "render_web", broken)
+    with pytest.raises(ValueError, match="a bug in the web edition") as raised:
+        _build(tiny)
+    assert "in broken" in str(raised.value.__cause__)  # the child's traceback, as text
+    assert not tiny["out"].exists() and not list(tiny["out"].parent.iterdir())
+
+
+@pytest.mark.slow
+def test_an_interrupted_pdf_stops_the_second_process_first(tiny, tmp_path, monkeypatch):
+    out = _build(tiny)
+    before = _tree(out.parent)
+    signs = tmp_path / "signs"
+    signs.mkdir()
+
+    def slow_deck(*args):
+        (signs / "deck.pid").write_text(str(os.getpid()))
+        time.sleep(WAIT)
+
+    def interrupted_pdf(*args):
+        _wait_for(signs / "deck.pid")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(slides, "build_deck", slow_deck)
+    monkeypatch.setattr(build, "render_pdf", interrupted_pdf)
+    with pytest.raises(KeyboardInterrupt):
+        _build(tiny)
+    assert not _running(int((signs / "deck.pid").read_text()))
+    assert _tree(out.parent) == before
