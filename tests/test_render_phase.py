@@ -101,6 +101,10 @@ def test_the_html_and_the_deck_are_made_in_a_second_process_while_the_pdf_render
     steps = {s["name"]: s["seconds"] for s in timings["steps"]}
     assert {"report.pdf", "report.html", "slides.pptx"} <= steps.keys()
     assert steps["report.pdf"] >= steps["report.html"]  # the PDF waited for the HTML to start
+    # the total is the wall clock, not the sum of overlapping steps
+    overlapping = steps["report.pdf"] + steps["report.html"] + steps["slides.pptx"]
+    assert steps["notebooks"] + steps["report.pdf"] <= timings["total_seconds"]
+    assert timings["total_seconds"] < steps["notebooks"] + overlapping + steps["manifest.json"]
 
 
 @pytest.mark.slow

@@ -86,7 +86,7 @@ def build_report(
         files = input_files(p, sources, params_file)
         outputs.unmark(build)  # complete: from here on its manifest says what it is
         progress.run("manifest.json", write_manifest, build, info, files, kernel)
-        write_timings(build, progress.steps)
+        write_timings(build, progress.steps, progress.elapsed())
     except NotebookFailure as failure:
         raise _keep_failed(build, out, failure) from None
     except BaseException:

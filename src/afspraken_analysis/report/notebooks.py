@@ -50,10 +50,14 @@ class Progress:
         self._lock = threading.Lock()
         self._t0 = time.perf_counter()
 
+    def elapsed(self) -> float:
+        """Wall-clock seconds since the display started."""
+        return time.perf_counter() - self._t0
+
     def _print(self, text: str) -> None:
         if not self.quiet:
             with self._lock:
-                elapsed = time.perf_counter() - self._t0
+                elapsed = self.elapsed()
                 print(f"[{elapsed:6.1f} s] {text}", file=self.stream, flush=True)
 
     def run(self, name: str, func: Callable, *args, **kwargs):
