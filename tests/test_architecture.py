@@ -14,7 +14,7 @@ PACKAGE = "afspraken_analysis"
 
 # Lowest first: a module may import from its own layer or a lower one, never a higher one.
 WINGS = {
-    "monitoring": [["tables"], ["readers"], ["rules"], ["load"], ["templates"], ["cli"]],
+    "monitoring": [["tables"], ["readers"], ["cells"], ["rules"], ["load"], ["templates"], ["cli"]],
     "scenarios": [
         ["vocabulary", "messages"],
         ["config", "model"],

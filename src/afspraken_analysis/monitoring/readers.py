@@ -1,5 +1,5 @@
-"""Reading a monitoring file (CSV or XLSX) into header and rows, and single cells into text, years
-and numbers; the Problem record that every check reports."""
+"""Reading a monitoring file (CSV or XLSX) into header and rows; the Problem record that every
+check reports. Single cells are read in `cells`."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ import csv
 import io
 import itertools
 import operator
-import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from afspraken_analysis.paths import ROOT
 from afspraken_analysis.spreadsheet import column_letter, restore
 from afspraken_analysis.userfiles import os_text
 
-from .tables import FIRST_STATUS_YEAR, TABLE_NAMES, YEAR_MAX, YEAR_MIN, input_columns
+from .tables import TABLE_NAMES, input_columns
 
 _BOM = b"\xef\xbb\xbf"
 _FAILED = object()  # a cell whose problem was already reported while reading the file
@@ -578,129 +576,3 @@ def _checked_xlsx_value(cell, value):
 
 def _is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading single cells: each returns the value or raises _Bad
-
-
-def _text(value) -> str:
-    if type(value) is str:  # a CSV cell, the most common case: first
-        return value.strip()
-    if isinstance(value, bool):
-        raise _Bad(Text("mon.problem.bool_cell", value=str(value)), Text("mon.hint.type_text"))
-    if isinstance(value, datetime | date | time):
-        raise _Bad(Text("mon.problem.date_cell", value=str(value)), Text("mon.hint.format_text"))
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _year(value, first: int = YEAR_MIN) -> int:
-    not_a_year = Text("mon.problem.not_a_year", value=repr(value))
-    if isinstance(value, bool | datetime | date | time):
-        raise _Bad(not_a_year, Text("mon.hint.year_digits"))
-    if _is_number(value):
-        if not float(value).is_integer():
-            raise _Bad(not_a_year, Text("mon.hint.year_digits"))
-        year = int(value)
-    elif _foreign_digits(str(value)):
-        digits = _foreign_digits(str(value))
-        raise _Bad(Text("mon.problem.year_digits", value=value, digits=digits), _ASCII_DIGITS_HINT)
-    elif re.fullmatch(r"[0-9]{4}", str(value)):
-        year = int(value)
-    else:
-        hint = Text("mon.hint.year_digits")
-        if re.fullmatch(r"[0-9][.,][0-9]{3}", str(value)):
-            hint = Text("mon.hint.year_digits_no_separator")
-        raise _Bad(not_a_year, hint)
-    if not first <= year <= YEAR_MAX:
-        hint = Text("mon.hint.year_range", first=first, last=YEAR_MAX)
-        if first == FIRST_STATUS_YEAR:
-            hint = Text("mon.hint.year_range_agreements", first=first, last=YEAR_MAX)
-        raise _Bad(
-            Text("mon.problem.year_out_of_range", year=year, first=first, last=YEAR_MAX), hint
-        )
-    return year
-
-
-# [0-9], not \d: \d also matches other scripts' digits (٢٠٢٥, ３), which float() would accept
-_DIGITS = re.compile(r"[0-9]+")
-_DOT_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
-_COMMA_DECIMAL = re.compile(r"[0-9]+,[0-9]+")
-_DUTCH_GROUPED = re.compile(r"[1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]+)?")  # 1.047 and 1.047,5
-_ASCII_DIGITS_HINT = Text("mon.hint.ascii_digits")
-
-
-def _foreign_digits(text: str) -> str:
-    """The digits other than 0-9 in text, space-separated, or '' when there are none."""
-    if text.isascii():  # the common case, at C speed
-        return ""
-    return " ".join(sorted({ch for ch in text if ch.isdigit() and not ch.isascii()}))
-
-
-def _number(value, numbers: str) -> float:
-    """A number as the file's convention writes it; anything ambiguous or unusual is rejected."""
-    if isinstance(value, bool | datetime | date | time):
-        raise _Bad(
-            Text("mon.problem.not_a_number", value=repr(value)), Text("mon.hint.format_number")
-        )
-    if _is_number(value):
-        return float(value)
-    text = str(value).strip()
-    if _foreign_digits(text):
-        digits = _foreign_digits(text)
-        raise _Bad(Text("mon.problem.number_digits", value=text, digits=digits), _ASCII_DIGITS_HINT)
-    digits = sum(ch.isdigit() for ch in text)
-    if digits > MAX_DIGITS:
-        shown = text if len(text) <= 40 else text[:20] + "…" + text[-5:]
-        raise _Bad(
-            Text("mon.problem.too_many_digits", value=shown, digits=digits, max=MAX_DIGITS),
-            Text("mon.hint.too_many_digits"),
-        )
-    negative = text[:1] in ("-", "−")
-    number = _unsigned_number(text[1:] if negative else text, text, numbers)
-    return -number if negative else number
-
-
-def _unsigned_number(body: str, text: str, numbers: str) -> float:
-    if _DIGITS.fullmatch(body):
-        return float(body)
-    if numbers == "nl":
-        if _DUTCH_GROUPED.fullmatch(body) or _COMMA_DECIMAL.fullmatch(body):
-            return float(body.replace(".", "").replace(",", "."))
-        if _DOT_DECIMAL.fullmatch(body):
-            raise _Bad(
-                Text("mon.problem.decimal_point", value=text),
-                Text("mon.hint.decimal_comma", suggestion=text.replace(".", ",")),
-            )
-    if numbers == "en":
-        if _DUTCH_GROUPED.fullmatch(body) and "," not in body:
-            raise _Bad(
-                Text(
-                    "mon.problem.ambiguous_thousands",
-                    value=text,
-                    grouped=body.replace(".", ""),
-                    decimal=body,
-                ),
-                Text("mon.hint.comma_file_numbers_or_semicolons"),
-            )
-        if _DOT_DECIMAL.fullmatch(body):
-            return float(body)
-        if "," in body:
-            raise _Bad(
-                Text("mon.problem.has_comma", value=text), Text("mon.hint.comma_file_numbers")
-            )
-    if numbers == "xlsx":
-        raise _Bad(Text("mon.problem.number_as_text", value=text), Text("mon.hint.number_cell"))
-    raise _Bad(Text("mon.problem.not_a_number", value=repr(text)), _number_hint(text))
-
-
-def _number_hint(text: str) -> Text:
-    if "%" in text:
-        return Text("mon.hint.percent_sign")
-    if "€" in text:
-        return Text("mon.hint.euro_sign")
-    if re.search(r"[0-9]\s+[0-9]", text):
-        return Text("mon.hint.no_spaces")
-    return Text("mon.hint.only_number")

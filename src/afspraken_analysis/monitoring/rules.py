@@ -13,10 +13,20 @@ from afspraken_analysis import labels, parties, tracking
 from afspraken_analysis.labels import Text
 from afspraken_analysis.schemas import CORPORATIONS, PartyDtype
 
-from .readers import _FAILED, _Bad, _display, _fmt, _is_empty, _is_number, _number, _text, _year
+from .cells import (
+    _canonical_party,
+    _CellReader,
+    _choice,
+    _did_you_mean,
+    _guess_then,
+    _number,
+    _party,
+    _text,
+    _year,
+)
+from .readers import _Bad, _display, _fmt, _is_number
 from .tables import (
     FIRST_STATUS_YEAR,
-    GEMEENTE,
     SEGMENTS,
     STAGES,
     STATUS_CODES,
@@ -64,72 +74,6 @@ def _realisation_record(number, cells, numbers, report) -> dict | None:
     return None if read.bad else record
 
 
-class _CellReader:
-    """Reads the cells of one row, reporting each problem with row, column and value."""
-
-    def __init__(self, number: int, cells: dict, report):
-        self.number, self.cells, self.report = number, cells, report
-        self.bad: set[str] = set()
-
-    def failed(self, column: str) -> bool:
-        return column in self.bad
-
-    def __call__(self, column: str, parse, required: bool = False):
-        value = self.cells.get(column, "")
-        if value is _FAILED:
-            self.bad.add(column)
-            return None
-        if _is_empty(value):
-            if required:
-                self.report(
-                    self.number,
-                    column,
-                    "",
-                    Text("mon.problem.empty_required"),
-                    _required_hint(column),
-                )
-                self.bad.add(column)
-            return None
-        try:
-            return parse(value)
-        except _Bad as bad:
-            self.report(self.number, column, value, bad.message, bad.hint)
-            self.bad.add(column)
-            return None
-
-    def check(self, column: str, check, *args) -> None:
-        try:
-            check(*args)
-        except _Bad as bad:
-            self.problem(column, bad.message, bad.hint)
-
-    def problem(self, column: str, message: Text, hint: Text) -> None:
-        self.report(self.number, column, self.cells.get(column, ""), message, hint)
-        self.bad.add(column)
-
-
-def _required_hint(column: str) -> Text:
-    """What to put in an empty required cell of `column`."""
-    choices = {
-        "status": STATUS_CODES,
-        "category": tracking.CATEGORIES,
-        "segment": SEGMENTS,
-        "stage": STAGES,
-    }
-    if column in choices:
-        return Text(f"mon.hint.required.{column}", choices=", ".join(choices[column]))
-    return Text(f"mon.hint.required.{column}")
-
-
-def _guess_then(guess: str | None, then: Text) -> Text:
-    """'did you mean 'x'? ' before `then` when there is a guess."""
-    return Text("mon.hint.did_you_mean_then", guess=guess, then=then) if guess else then
-
-
-def _did_you_mean(guess: str | None, otherwise: Text) -> Text:
-    return Text("mon.hint.did_you_mean", guess=guess) if guess else otherwise
-
-
 def _indicator(value) -> str:
     text = _text(value)
     info = _indicator_info().get(text)
@@ -146,27 +90,6 @@ def _indicator(value) -> str:
         Text("mon.problem.unknown_indicator", indicator=text),
         _did_you_mean(guess, Text("mon.hint.indicator_ids")),
     )
-
-
-def _canonical_party(text: str, otherwise: Text) -> str:
-    """parties.canonical, its KeyError (English text) turned into a problem in the user's words."""
-    try:
-        return parties.canonical(text)
-    except KeyError:
-        guess = parties.suggest(text, set(parties.alias_map().values()))
-        raise _Bad(
-            Text("mon.problem.unknown_party", party=text), _did_you_mean(guess, otherwise)
-        ) from None
-
-
-def _party(value) -> str:
-    name = _canonical_party(_text(value), Text("mon.hint.realisation_party_as_written"))
-    if name != GEMEENTE and name not in CORPORATIONS:
-        raise _Bad(
-            Text("mon.problem.not_a_corporation", party=name),
-            Text("mon.hint.realisation_parties"),
-        )
-    return name
 
 
 def _check_party_level(party: str | None, info: dict) -> None:
@@ -612,17 +535,6 @@ def _pipeline_record(number, cells, numbers, report) -> dict | None:
     if not read.bad:
         read.check("expected_delivery_year", _check_delivery_year, record)
     return None if read.bad else record
-
-
-def _choice(value, choices: tuple[str, ...], what: str) -> str:
-    text = _text(value).lower().replace(" ", "_")
-    if text in choices:
-        return text
-    guess = parties.suggest(text, list(choices))
-    raise _Bad(
-        Text(f"mon.problem.unknown_{what}", value=_text(value)),
-        _guess_then(guess, Text("mon.hint.choose_one", choices=", ".join(choices))),
-    )
 
 
 def _whole_homes(value, numbers: str) -> int:
