@@ -5,7 +5,7 @@
 Per notebook (each in a fresh Python process, outside papermill, as the kernel runs it):
 the import cell (split by package from `python -X importtime`, self time), the other cells
 (work) and the figure rendering inside them (matplotlib's savefig, timed around
-`plots._png_bytes` / `plots._svg_bytes`). Then the PDF step on the executed notebooks of one
+`plots._raster_bytes` / `plots._svg_bytes`). Then the PDF step on the executed notebooks of one
 report run: HTML export (the notebooks' rich outputs), WeasyPrint layout (`render`) and drawing/writing
 (`write_pdf`); the image handling is the difference against the same document whose images
 are replaced by a 1x1 PNG (same CSS width, so the same layout otherwise).
@@ -57,7 +57,7 @@ print("IMPORT-CELL", file=sys.stderr, flush=True)  # -X importtime lines after t
 run("imports", cells[0].source)
 print("END-IMPORT-CELL", file=sys.stderr, flush=True)
 plots = sys.modules.get("afspraken_analysis.report.plots")  # only a notebook that draws has it
-for fname in ("_png_bytes", "_svg_bytes") if plots is not None else ():
+for fname in ("_raster_bytes", "_svg_bytes") if plots is not None else ():
     original = getattr(plots, fname)
     def timed(*a, _f=original, **k):
         c0, w0 = clock()
