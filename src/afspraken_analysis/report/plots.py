@@ -636,6 +636,7 @@ def waterfall(
         levels = data[data["kind"] != "flow"]["value"]
         spread = max(float(data["high"].max() - data[data["kind"] == "flow"]["low"].min()), 1.0)
         low = min(float(levels.min()), float(data[data["kind"] == "flow"]["low"].min()))
+        size = 7 if len(years) == 1 else 5.5  # side by side, the panels' bars are narrower
         for ax, year in zip(axes, years, strict=True):
             rows = data[data["year"] == year].reset_index(drop=True)
             colours = [_waterfall_colour(r.kind, r.value) for r in rows.itertuples()]
@@ -645,7 +646,7 @@ def waterfall(
                 text = labels.fmt_number(r.value, lang)
                 if r.kind == "flow" and r.value > 0:
                     text = "+" + text
-                ax.text(i, r.high + spread * 0.03, text, ha="center", va="bottom", fontsize=7)
+                ax.text(i, r.high + spread * 0.03, text, ha="center", va="bottom", fontsize=size)
             ax.set_xticks(list(x))
             ax.set_xticklabels(rows["label"], rotation=45, ha="right", fontsize=7)
             ax.set_title(str(year))
@@ -654,7 +655,9 @@ def waterfall(
         axes[0].set_ylabel(ylabel)
         fmt_axis(axes[0], lang)
         _note(axes[-1], axis_note)
-        fig.suptitle(title, x=0.01, ha="left")
+        # above the figure's top edge (the saved figure's tight box takes it in), so that it
+        # never runs into the panels' year titles
+        fig.suptitle(title, x=0.01, y=1.0, ha="left", va="bottom")
     return fig
 
 
