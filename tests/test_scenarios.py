@@ -749,7 +749,7 @@ def test_cli_run_monte_carlo_is_reproducible(scenario_file, tmp_path, capsys):
     a, b = pd.read_csv(tmp_path / "a.csv"), pd.read_csv(tmp_path / "b.csv")
     assert_frame_equal(a, b)
     assert "social_rent_share_pct_p90" in a and "chance_share_ge_30_pct" in a
-    assert "chance ≥ 25 %" in capsys.readouterr().out
+    assert "chance of ≥ 25%" in capsys.readouterr().out
 
 
 def test_cli_solve_prints_the_answer_and_assumptions(scenario_file, capsys):
