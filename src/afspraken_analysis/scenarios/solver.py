@@ -18,7 +18,7 @@ from .config import (
     _check_total_additions,
     scenario,
 )
-from .messages import Joined, problem
+from .messages import Joined, note, on, problem
 from .model import (
     Model,
     Solution,
@@ -63,8 +63,8 @@ def solve(
             s = _apply_overrides(s, {"horizon_year": by_year})
         model = _resolve_untargeted(s, _Context(tables, realisations, base))
         if extended:
-            note = f"horizon_year: extended from {horizon} to {by_year} for this answer"
-            model = replace(model, notes=(*model.notes, note))
+            extended_note = on("horizon_year", note("horizon_extended", old=horizon, new=by_year))
+            model = replace(model, notes=(*model.notes, extended_note))
         if target_share_pct is None:
             target_share_pct = target.get("share_pct")
         from_year = target.get("from_year") if from_year is None else from_year
