@@ -365,8 +365,9 @@ def test_a_failing_notebook_leaves_the_previous_outputs_intact(tiny_notebooks, t
             notebooks_dir=tiny_notebooks,
             progress=report.Progress(quiet=True),
         )
-    message = str(err.value)
+    message = err.value.render("en")
     assert "notebook 02_fails failed in cell 5" in message and "made to fail" in message
+    assert err.value.render("nl").startswith("notebook 02_fails is mislukt in cel 5")
     assert (out / "report.pdf").read_bytes() == b"previous report"
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "report.pdf"]
     failed = out.with_name("2025.failed") / "notebooks"
