@@ -38,7 +38,7 @@ def test_a_missing_relative_dir_in_a_notebook_names_where_it_was_looked_for(monk
     monkeypatch.chdir(NOTEBOOKS_DIR)
     with pytest.raises(UserError) as err:
         params.check(_notebook_namespace(monitoring="mijn-monitor-bestaat-niet"))
-    assert f"looked for {ROOT / 'mijn-monitor-bestaat-niet'}" in str(err.value)
+    assert f"looked for {ROOT / 'mijn-monitor-bestaat-niet'}" in err.value.render("en")
 
 
 def test_the_command_line_resolves_relative_paths_from_the_working_directory(monkeypatch):

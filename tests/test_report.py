@@ -18,7 +18,7 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from afspraken_analysis import cli, report, scenarios
+from afspraken_analysis import cli, labels, report, scenarios
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR
 from afspraken_analysis.report import params, plots
@@ -253,7 +253,10 @@ def test_manifest_records_parameters_inputs_and_kernel(built):
 def test_a_misspelt_parameter_in_a_file_stops_the_cli(tmp_path, capsys):
     path = tmp_path / "params.yml"
     path.write_text("yaer: 2025\nlang: nl\n", encoding="utf-8")
-    assert cli.main(["report", "--params", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert (
+        cli.main(["--lang", "en", "report", "--params", str(path), "--out", str(tmp_path / "out")])
+        == 2
+    )
     err = capsys.readouterr().err
     assert "unknown parameter 'yaer'" in err and "did you mean 'year'" in err
     assert not (tmp_path / "out").exists()
@@ -261,12 +264,15 @@ def test_a_misspelt_parameter_in_a_file_stops_the_cli(tmp_path, capsys):
 
 def test_a_woondeal_start_year_outside_the_range_stops_the_cli(tmp_path, capsys):
     out = tmp_path / "out"
-    assert cli.main(["report", "--woondeal-start-year", "2031", "--out", str(out)]) == 2
+    assert (
+        cli.main(["--lang", "en", "report", "--woondeal-start-year", "2031", "--out", str(out)])
+        == 2
+    )
     assert "woondeal_start_year 2031 is outside 2015-2030" in capsys.readouterr().err
     path = tmp_path / "params.yml"
     path.write_text("woondeal_start_year: 2019.5\n", encoding="utf-8")
-    assert cli.main(["report", "--params", str(path), "--out", str(out)]) == 2
-    assert "parameter 'woondeal_start_year' must be int" in capsys.readouterr().err
+    assert cli.main(["--lang", "en", "report", "--params", str(path), "--out", str(out)]) == 2
+    assert "parameter 'woondeal_start_year' must be a whole number" in capsys.readouterr().err
     assert not out.exists()
 
 
@@ -289,7 +295,20 @@ def test_the_woondeal_start_year_sets_the_scenarios_and_the_title_page():
 
 def test_an_unknown_scenario_on_the_command_line_lists_the_choices(tmp_path, capsys):
     assert (
-        cli.main(["report", "--year", "2025", "--scenario", "basis", "--out", str(tmp_path)]) == 2
+        cli.main(
+            [
+                "--lang",
+                "en",
+                "report",
+                "--year",
+                "2025",
+                "--scenario",
+                "basis",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 2
     )
     assert "choose one of 'afspraken'" in capsys.readouterr().err
 
@@ -323,13 +342,13 @@ def tiny_notebooks(tmp_path) -> Path:
 
 
 @pytest.mark.slow
-def test_a_misspelt_parameter_stops_the_papermill_run(tiny_notebooks, tmp_path):
+def test_a_misspelt_parameter_stops_the_papermill_run(tiny_notebooks, tmp_path, monkeypatch):
+    monkeypatch.delenv(labels.LANG_ENV, raising=False)  # the kernel inherits the environment
     with pytest.raises(report.NotebookFailure) as err:
         report.run_notebook(tiny_notebooks / "01_ok.py", tmp_path / "out.ipynb", {"yaer": 2024})
     assert err.value.ename == "UserError"
-    assert (
-        "unknown parameter 'yaer'" in err.value.evalue and "did you mean 'year'" in err.value.evalue
-    )
+    # a notebook without a `lang` parameter speaks the command line's language (Dutch)
+    assert "onbekende parameter 'yaer' (bedoel je 'year'?)" in err.value.evalue
 
 
 @pytest.mark.slow
@@ -346,8 +365,9 @@ def test_a_failing_notebook_leaves_the_previous_outputs_intact(tiny_notebooks, t
             notebooks_dir=tiny_notebooks,
             progress=report.Progress(quiet=True),
         )
-    message = str(err.value)
+    message = err.value.render("en")
     assert "notebook 02_fails failed in cell 5" in message and "made to fail" in message
+    assert err.value.render("nl").startswith("notebook 02_fails is mislukt in cel 5")
     assert (out / "report.pdf").read_bytes() == b"previous report"
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "report.pdf"]
     failed = out.with_name("2025.failed") / "notebooks"

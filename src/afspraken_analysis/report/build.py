@@ -15,6 +15,7 @@ from pathlib import Path
 
 from afspraken_analysis import monitoring
 from afspraken_analysis.errors import UserError
+from afspraken_analysis.labels import Text
 from afspraken_analysis.paths import NOTEBOOKS_DIR
 
 from . import computed, outputs, params, slides
@@ -236,11 +237,17 @@ def _keep_failed(build: Path, out: Path, failure: NotebookFailure) -> UserError:
     """Keep the failed build as <out>.failed; the error that names the notebook and the cell."""
     failed_dir = outputs.keep_failed(build, out)
     kept = failed_dir / "notebooks" / f"{failure.notebook}.ipynb"
-    where = f"cell {failure.cell}" if failure.cell else "a cell"
+    where = Text("params.problem.notebook_cell", cell=failure.cell) if failure.cell else None
     return UserError(
-        f"notebook {failure.notebook} failed in {where} "
-        f"(execution count {failure.exec_count}; {failure.first_line!r}):\n"
-        f"  {failure.ename}: {failure.evalue}\n"
-        f"The executed notebook is kept at {params.relative(kept)}; "
-        f"the earlier outputs in {params.relative(out)} are untouched."
+        Text(
+            "params.problem.notebook_failed",
+            notebook=failure.notebook,
+            where=where or Text("params.problem.notebook_a_cell"),
+            count=str(failure.exec_count),
+            line=repr(failure.first_line),
+            ename=failure.ename,
+            evalue=failure.evalue,
+            kept=params.relative(kept),
+            out=params.relative(out),
+        )
     )

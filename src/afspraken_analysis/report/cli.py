@@ -24,7 +24,7 @@ from .notebooks import Progress, declared_parameters, notebook_sources
 def read_params_file(path: Path) -> dict:
     values = yamlfile.read(path, Text("files.what.parameter_file")) or {}
     if not isinstance(values, dict):
-        raise UserError(f"parameter file {path} must hold a mapping of parameter: value")
+        raise UserError(Text("params.problem.not_a_mapping", path=str(path)))
     return values
 
 

@@ -14,7 +14,9 @@ which raises :class:`~afspraken_analysis.errors.UserError` (stopping the papermi
   monitoring directory does not exist,
 
 with a message that lists the valid choices. ``afspraken report`` validates the same values with
-:func:`validate` before it starts any notebook.
+:func:`validate` before it starts any notebook. Every message is a label (``params.problem.*`` in
+labels.csv), kept as a :class:`~afspraken_analysis.labels.Text` until it is shown: the command
+line renders it in its ``--lang``, a notebook in its own ``lang`` parameter.
 
 The parameters cell itself stays the single place that declares a notebook's parameters: names
 with a type annotation and a comment, which papermill also shows with ``--help-notebook``.
@@ -28,10 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from afspraken_analysis.errors import UserError
-from afspraken_analysis.labels import LANGUAGES
+from afspraken_analysis.labels import LANGUAGES, Text, render, user_lang
 from afspraken_analysis.parties import suggest
 from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR, ROOT
 from afspraken_analysis.scenarios import DEFAULT_SCENARIO, scenario_names
+from afspraken_analysis.scenarios.messages import Joined
 from afspraken_analysis.schemas import CORPORATIONS
 from afspraken_analysis.tracking import DEFAULT_WOONDEAL_START_YEAR
 
@@ -41,26 +44,70 @@ FIRST_YEAR, LAST_YEAR = 2024, 2030
 WOONDEAL_START_YEARS = (2015, 2030)
 
 
+PREFIX = "params.problem."
+
+
 @dataclass(frozen=True)
 class Spec:
     type: type
-    help: str
 
 
-# Every parameter a notebook may declare; a parameters cell declares a subset of these.
+# Every parameter a notebook may declare; a parameters cell declares a subset of these. What each
+# one is stands in labels.csv (params.problem.help.<name>), shown when a value has the wrong type.
 SPECS: dict[str, Spec] = {
-    "year": Spec(int, f"report year, {FIRST_YEAR}-{LAST_YEAR}"),
-    "monitoring": Spec(str, "directory with monitoring data; empty: none (shipped data only)"),
-    "scenario": Spec(str, "scenario name from data/scenarios.yml"),
-    "lang": Spec(str, "language of every text: nl or en"),
-    "corporation": Spec(str, "one housing corporation; empty: all"),
-    "woondeal_start_year": Spec(
-        int,
-        f"first year the Woondeal counts (the document gives none), "
-        f"{WOONDEAL_START_YEARS[0]}-{WOONDEAL_START_YEARS[1]}",
-    ),
-    "output_dir": Spec(str, "where figures/ and tables/ are written; empty: nothing is written"),
+    "year": Spec(int),
+    "monitoring": Spec(str),
+    "scenario": Spec(str),
+    "lang": Spec(str),
+    "corporation": Spec(str),
+    "woondeal_start_year": Spec(int),
+    "output_dir": Spec(str),
 }
+# the Python types a value may have, as the reader calls them (params.problem.type.<name>)
+TYPE_NAMES = {
+    int: "int",
+    str: "str",
+    float: "float",
+    bool: "bool",
+    list: "list",
+    dict: "dict",
+    type(None): "none",
+}
+
+
+def _text(key: str, /, **fields) -> Text:
+    """The message `params.problem.<key>` with its fields, not yet in words."""
+    return Text(PREFIX + key, **fields)
+
+
+def _help(name: str) -> Text:
+    """What the parameter is, in the reader's language (`params.problem.help.<name>`)."""
+    first, last = WOONDEAL_START_YEARS if name == "woondeal_start_year" else (FIRST_YEAR, LAST_YEAR)
+    return _text(f"help.{name}", first=first, last=last)
+
+
+def _type_name(kind: type) -> Text | str:
+    name = TYPE_NAMES.get(kind)
+    return _text(f"type.{name}") if name else kind.__name__
+
+
+def _problems(problems: list) -> UserError:
+    """One UserError listing every problem, under the heading 'invalid parameters:'."""
+    return UserError(Joined([_text("heading"), *problems], sep="\n  "))
+
+
+class _InLanguage:
+    """A message whose str() is in a given language (a notebook's `lang`: papermill shows str()),
+    while render(lang) still renders it in any language."""
+
+    def __init__(self, message, lang: str):
+        self.message, self.lang = message, lang
+
+    def render(self, lang: str) -> str:
+        return str(render(self.message, lang))
+
+    def __str__(self) -> str:
+        return self.render(self.lang)
 
 
 @dataclass(frozen=True)
@@ -91,24 +138,26 @@ def corporation_names() -> list[str]:
     return list(CORPORATIONS)
 
 
-def _did_you_mean(name: str, choices) -> str:
+def _did_you_mean(name: str, choices) -> Text | str:
     hint = suggest(name, choices)
-    return f" — did you mean {hint!r}?" if hint else ""
+    return _text("did_you_mean", close=repr(hint)) if hint else ""
 
 
 def _choices(values) -> str:
     return ", ".join(repr(v) for v in values)
 
 
-def _check_names(names, declared) -> list[str]:
-    problems = []
-    for name in names:
-        if name not in declared:
-            problems.append(
-                f"unknown parameter {name!r}{_did_you_mean(name, declared)} "
-                f"(valid parameters: {', '.join(declared)})"
-            )
-    return problems
+def _check_names(names, declared) -> list[Text]:
+    return [
+        _text(
+            "unknown_parameter",
+            name=repr(name),
+            hint=_did_you_mean(name, declared),
+            valid=", ".join(declared),
+        )
+        for name in names
+        if name not in declared
+    ]
 
 
 def _absolute(value: str, base: Path | None) -> Path:
@@ -117,45 +166,65 @@ def _absolute(value: str, base: Path | None) -> Path:
     return path if path.is_absolute() else (base or Path.cwd()) / path
 
 
-def _check_value(name: str, value, problems: list[str], base: Path | None = None):
+def _check_value(name: str, value, problems: list[Text], base: Path | None = None):
     """The normalised value, or None after appending a problem."""
     spec = SPECS[name]
     if not isinstance(value, spec.type) or isinstance(value, bool):
         problems.append(
-            f"parameter {name!r} must be {spec.type.__name__} ({spec.help}), "
-            f"got {type(value).__name__} {value!r}"
+            _text(
+                "wrong_type",
+                name=repr(name),
+                type=_type_name(spec.type),
+                help=_help(name),
+                got=_type_name(type(value)),
+                value=repr(value),
+            )
         )
         return None
     if name == "year" and not FIRST_YEAR <= value <= LAST_YEAR:
-        problems.append(f"year {value} is outside the agreements' horizon {FIRST_YEAR}-{LAST_YEAR}")
+        problems.append(_text("year_outside", year=value, first=FIRST_YEAR, last=LAST_YEAR))
     elif name == "woondeal_start_year" and not (
         WOONDEAL_START_YEARS[0] <= value <= WOONDEAL_START_YEARS[1]
     ):
         first, last = WOONDEAL_START_YEARS
         problems.append(
-            f"woondeal_start_year {value} is outside {first}-{last} (the Woondeal runs to 2030; "
-            f"the document gives no start year, the default is {DEFAULT_WOONDEAL_START_YEAR})"
+            _text(
+                "woondeal_start_year_outside",
+                year=value,
+                first=first,
+                last=last,
+                default=DEFAULT_WOONDEAL_START_YEAR,
+            )
         )
     elif name == "lang" and value not in LANGUAGES:
-        problems.append(f"unknown language {value!r}; choose one of {_choices(LANGUAGES)}")
+        problems.append(_text("unknown_language", value=repr(value), choices=_choices(LANGUAGES)))
     elif name == "scenario" and value not in (names := scenario_names()):
         problems.append(
-            f"unknown scenario {value!r}{_did_you_mean(value, names)}; choose one of {_choices(names)}"
+            _text(
+                "unknown_scenario",
+                value=repr(value),
+                hint=_did_you_mean(value, names),
+                choices=_choices(names),
+            )
         )
     elif name == "corporation" and value:
         names = corporation_names()
         match = [c for c in names if c.lower() == value.strip().lower()]
         if not match:
             problems.append(
-                f"unknown corporation {value!r}{_did_you_mean(value, names)}; "
-                f"choose one of {_choices(names)} (or leave empty for all)"
+                _text(
+                    "unknown_corporation",
+                    value=repr(value),
+                    hint=_did_you_mean(value, names),
+                    choices=_choices(names),
+                )
             )
             return None
         return match[0]
     elif name == "monitoring" and value:
         path = _absolute(value, base)
         if not path.is_dir():
-            problems.append(f"monitoring directory {value!r} does not exist (looked for {path})")
+            problems.append(_text("no_monitoring_dir", value=repr(value), path=str(path)))
             return None
         return path.resolve()
     elif name == "output_dir" and value:
@@ -177,7 +246,7 @@ def validate(values: Mapping, declared=None, *, base: Path | None = None) -> Par
         if name in declared and name in SPECS:
             normalised[name] = _check_value(name, value, problems, base)
     if problems:
-        raise UserError("invalid parameters:\n  " + "\n  ".join(problems))
+        raise _problems(problems)
     return Params(**normalised)
 
 
@@ -204,10 +273,7 @@ def declared_in(namespace: Mapping) -> list[str]:
     annotations = namespace.get("__annotations__") or {}
     declared = [name for name in annotations if name in SPECS]
     if unknown := [name for name in annotations if name not in SPECS]:
-        raise UserError(
-            f"the parameters cell declares {_choices(unknown)}, which the library does not know; "
-            f"known parameters: {', '.join(SPECS)}"
-        )
+        raise UserError(_text("undeclared", names=_choices(unknown), known=", ".join(SPECS)))
     return declared
 
 
@@ -217,14 +283,20 @@ def check(namespace: Mapping) -> Params:
     Checks every name papermill injected against the notebook's declared parameters, then the
     type and value of each declared parameter. Relative paths start from the project root, as on
     the command line run there: a kernel in JupyterLab runs in notebooks/, where the README's
-    `mijn-monitor` would not be found.
+    `mijn-monitor` would not be found. A problem's message reads in the notebook's `lang` (or
+    the command line's language when `lang` is itself wrong).
     """
-    declared = declared_in(namespace)
-    problems = _check_names(injected_names(namespace.get("In")), declared)
-    if problems:
-        raise UserError("invalid parameters:\n  " + "\n  ".join(problems))
-    values = {name: namespace[name] for name in declared if name in namespace}
-    return validate(values, declared, base=ROOT)
+    lang = namespace.get("lang")
+    lang = lang if isinstance(lang, str) and lang in LANGUAGES else user_lang()
+    try:
+        declared = declared_in(namespace)
+        problems = _check_names(injected_names(namespace.get("In")), declared)
+        if problems:
+            raise _problems(problems)
+        values = {name: namespace[name] for name in declared if name in namespace}
+        return validate(values, declared, base=ROOT)
+    except UserError as err:  # shown by the notebook (papermill) in the notebook's language
+        raise UserError(_InLanguage(err.args[0], lang)) from None
 
 
 def parameter_names(notebook_source: str) -> list[str]:

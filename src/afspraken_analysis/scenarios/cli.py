@@ -12,7 +12,8 @@ import pandas as pd
 
 from afspraken_analysis import monitoring
 from afspraken_analysis.errors import UserError
-from afspraken_analysis.labels import t
+from afspraken_analysis.labels import Number, Text, render, t
+from afspraken_analysis.paths import SCENARIOS_FILE
 from afspraken_analysis.spreadsheet import (
     neutralise_frame,
     people_csv_path,
@@ -50,18 +51,37 @@ def _cli_scenario(args) -> Scenario:
     return scenario(args.scenario, files=args.file, overrides=parse_overrides(args.set or []))
 
 
-def _print_notes(notes: Iterable[str], out=None) -> None:
+def _lang(args) -> str:
+    return getattr(args, "cli_lang", "nl")
+
+
+def _print_notes(notes: Iterable, lang: str, out=None) -> None:
+    """The assumptions behind the numbers; a note is a text or a labels.Text."""
     out = out or sys.stdout
-    print("Assumptions:", file=out)
+    print(t("scenario.cli.assumptions", lang), file=out)
     for note in notes:
-        print(f"  - {note}", file=out)
+        print(f"  - {render(note, lang)}", file=out)
+
+
+def _description(name: str, description: str, source: str, lang: str) -> str:
+    """A shipped scenario's description in the language (scenario.cli.description.<name>, whose
+    English text is the one in data/scenarios.yml); a user's own scenario's as written."""
+    key = f"scenario.cli.description.{name}"
+    try:
+        shipped = Path(source).resolve() == SCENARIOS_FILE.resolve() and (
+            t(key, "en") == description
+        )
+    except KeyError:  # a scenario added to data/scenarios.yml without a translation
+        shipped = False
+    return t(key, lang) if shipped else description
 
 
 def _cmd_list(args) -> int:
     table = list_scenarios(args.file)
     width = max(map(len, table["name"]))
+    lang = _lang(args)
     for row in table.itertuples():
-        print(f"{row.name:<{width}}  {row.description}")
+        print(f"{row.name:<{width}}  {_description(row.name, row.description, row.source, lang)}")
     return 0
 
 
@@ -78,7 +98,7 @@ def _check_out(args) -> list[Path]:
     existing = [str(p) for p in paths if p.exists() or p.is_symlink()]
     if existing and not args.overwrite:
         files = " & ".join(existing)
-        lang = getattr(args, "cli_lang", "nl")
+        lang = _lang(args)
         raise UserError(
             t("cli.scenario.exists", lang, out=args.out, files=files, count=len(existing))
         )
@@ -93,12 +113,12 @@ def _write(df: pd.DataFrame, args) -> None:
     neutralise_frame(df).to_csv(args.out, index=False)
     people = people_csv_path(args.out)
     write_people_csv(df, people)
-    lang = getattr(args, "cli_lang", "nl")
+    lang = _lang(args)
     print(t("cli.scenario.written", lang, out=args.out, people=people))
 
 
 def _cmd_run(args) -> int:
-    lang = getattr(args, "cli_lang", "nl")
+    lang = _lang(args)
     _check_out(args)
     if args.runs is not None:
         check_runs(args.runs)
@@ -111,42 +131,52 @@ def _cmd_run(args) -> int:
             raise problem("runs_stock_only")
         fn = project_retrofits if args.table == "retrofits" else project_solar
         df = fn(s, realisations=realisations)
-        lang = getattr(args, "cli_lang", "nl")
         print(t("cli.scenario.rows", lang, table=args.table, name=s.name, n=len(df)))
         _write(df, args)
-        _print_notes(df.attrs["notes"])
+        _print_notes(df.attrs["notes"], lang)
         return 0
     model = resolve(s, realisations=realisations)
     proj = project(model)
     first, last = proj.iloc[0], proj.iloc[-1]
-    print(f"Scenario {s.name}: {s.description}")
-    print(
-        f"Social-rent share: {first['social_rent_share_pct']:.2f} % at the end of {int(first['year'])}, "
-        f"{last['social_rent_share_pct']:.2f} % at the end of {int(last['year'])} (deterministic)"
+    print(f"Scenario {s.name}: {_description(s.name, s.description, s.source, lang)}")
+    share = Text(
+        "scenario.cli.share",
+        first=Number(first["social_rent_share_pct"], 2),
+        first_year=int(first["year"]),
+        last=Number(last["social_rent_share_pct"], 2),
+        last_year=int(last["year"]),
     )
-    if args.runs is not None:
-        if not model.uncertainty:
-            print("Note: this scenario declares no uncertainty; every run is the same.")
-        print(
-            f"Monte Carlo: up to about {memory_estimate(model, args.runs) / 1e6:,.0f} MB of memory"
-        )
-        df = monte_carlo(model, runs=args.runs, seed=args.seed)
-        end = df.iloc[-1]
-        print(
-            t("cli.scenario.seed", lang, runs=args.runs, seed=df.attrs["seed"])
-            + f": share in {int(end['year'])} "
-            f"P10 {end['social_rent_share_pct_p10']:.2f} %, P50 {end['social_rent_share_pct_p50']:.2f} %, "
-            f"P90 {end['social_rent_share_pct_p90']:.2f} %; chance ≥ 25 %: {end['chance_share_ge_25_pct']:.1f} %, "
-            f"≥ 30 %: {end['chance_share_ge_30_pct']:.1f} %"
-        )
-    else:
-        df = proj
+    print(share.render(lang))
+    df = _monte_carlo(model, args, lang) if args.runs is not None else proj
     _write(df, args)
-    _print_notes(model.notes)
+    _print_notes(model.notes, lang)
     return 0
 
 
+def _monte_carlo(model, args, lang: str) -> pd.DataFrame:
+    """The Monte Carlo run, with its memory estimate, seed and the share's percentiles printed."""
+    if not model.uncertainty:
+        print(t("scenario.cli.no_uncertainty", lang))
+    memory = Number(memory_estimate(model, args.runs) / 1e6, 0)
+    print(Text("scenario.cli.memory", mb=memory).render(lang))
+    df = monte_carlo(model, runs=args.runs, seed=args.seed)
+    end = df.iloc[-1]
+    line = Text(
+        "scenario.cli.monte_carlo",
+        seed=Text("cli.scenario.seed", runs=args.runs, seed=df.attrs["seed"]),
+        year=int(end["year"]),
+        p10=Number(end["social_rent_share_pct_p10"], 2),
+        p50=Number(end["social_rent_share_pct_p50"], 2),
+        p90=Number(end["social_rent_share_pct_p90"], 2),
+        chance25=Number(end["chance_share_ge_25_pct"], 1),
+        chance30=Number(end["chance_share_ge_30_pct"], 1),
+    )
+    print(line.render(lang))
+    return df
+
+
 def _cmd_solve(args) -> int:
+    lang = _lang(args)
     s = _cli_scenario(args)
     sol = solve(
         s,
@@ -154,9 +184,9 @@ def _cmd_solve(args) -> int:
         args.by,
         from_year=args.from_year,
         total_additions=args.total_additions,
-        realisations=_load_realisations(args.realisations, getattr(args, "cli_lang", "nl")),
+        realisations=_load_realisations(args.realisations, lang),
     )
-    print(describe_solution(sol))
+    print(describe_solution(sol, lang))
     return 0
 
 

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from afspraken_analysis.labels import Number
+
 from .config import (
     DEFAULT_SCENARIO,
     TREND_INDICATORS,
@@ -19,9 +21,8 @@ from .config import (
     _is_number,
     scenario,
 )
-from .messages import listed, problem
-from .model import _num
-from .resolve import _Context, _realisations, _realised, _trend_note
+from .messages import Joined, listed, note, on, problem, year_values
+from .resolve import _Context, _fallback_note, _realisations, _realised, _trend_what
 
 CORPORATION_SCHEMA = pa.DataFrameSchema(
     {
@@ -110,33 +111,32 @@ def _allocate(total: np.ndarray, plan: pd.DataFrame) -> pd.DataFrame:
 
 def _resolve_corporation_flow(
     key: str, spec: Any, years: np.ndarray, ctx: _Context
-) -> tuple[pd.DataFrame, str]:
+) -> tuple[pd.DataFrame, Joined]:
     """Homes per projection year (rows, indexed by year) and corporation (columns)."""
     plan = _corporation_plan(key, ctx)
     n = len(years)
     index = pd.Index(years, name="year")
-    split = "split over the corporations in proportion to their plan"
     if _is_number(spec):
         out = _allocate(np.full(n, float(spec)), plan).set_index(index)
-        return out, f"{key}: {_num(spec)} a year in all, {split}"
+        return out, on(key, note("split", value=Number(float(spec), 1)))
     if spec == "plan_mean":
         out = pd.DataFrame([plan.mean()] * n).set_index(index)
-        return out, f"{key}: each corporation at its plan mean every year"
+        return out, on(key, note("each_plan_mean"))
     if spec == "trend":
         spec = {"pace": "trend"}
     if "plan" in spec:
         then = spec["then"]
         if then == "plan_mean":
             later = pd.DataFrame([plan.mean()] * n)
-            then_note = "then each corporation at its plan mean"
+            then_note = note("then_each_plan_mean")
         else:
             later = _allocate(np.full(n, float(then)), plan)
-            then_note = f"then {_num(then)} a year in all, {split}"
+            then_note = note("then_split", value=Number(float(then), 1))
         later = later.set_index(index)
         in_plan = [y for y in years if int(y) in plan.index]
         later.loc[in_plan] = plan.loc[in_plan].to_numpy()
-        shown = ", ".join(f"{y}: {_num(v)}" for y, v in plan.sum(axis=1).items())
-        return later, f"{key}: {spec['plan']} plan ({shown}), {then_note}"
+        shown = year_values(plan.sum(axis=1).items())
+        return later, on(key, Joined([note("plan", plan=spec["plan"], shown=shown), then_note]))
     known = None
     if key == "solar_panels_per_year":  # annex 4 gives the level before the first realised year
         known = ctx.table("solar_panels").pivot_table(
@@ -147,8 +147,8 @@ def _resolve_corporation_flow(
     if realised is None:
         if "fallback" not in spec:
             raise problem("trend_needs_data", key=key, indicator=TREND_INDICATORS[key][0])
-        out, note = _resolve_corporation_flow(key, spec["fallback"], years, ctx)
-        return out, f"{key}: {_trend_note(key, True)}fallback: {note.split(': ', 1)[1]}"
+        out, fallback = _resolve_corporation_flow(key, spec["fallback"], years, ctx)
+        return out, _fallback_note(key, fallback)
     out = pd.DataFrame(index=index, columns=plan.columns, dtype=float)
     for corp in plan.columns:
         if corp in realised:
@@ -157,11 +157,8 @@ def _resolve_corporation_flow(
         else:
             out[corp] = plan[corp].mean()
     missing = [c for c in plan.columns if c not in realised]
-    extra = f"; no realisations for {', '.join(missing)}: plan mean" if missing else ""
-    return out, (
-        f"{key}: {_trend_note(key, False)}realised years as realised, other years at each "
-        f"corporation's realised mean{extra}"
-    )
+    extra = note("no_realisations_for", corporations=", ".join(missing)) if missing else ""
+    return out, on(key, note("trend_each", what=_trend_what(key), extra=extra))
 
 
 def _project_corporations(
@@ -180,7 +177,7 @@ def _project_corporations(
     horizon = s.parameters["horizon_year"]
     _check_horizon(base_year, horizon, f"scenario {s.name!r}")
     years = np.arange(base_year + 1, horizon + 1)
-    flows, note = _resolve_corporation_flow(key, s.parameters[key], years, ctx)
+    flows, flow_note = _resolve_corporation_flow(key, s.parameters[key], years, ctx)
     plan = _corporation_plan(key, ctx)
     if stocks is None:
         stocks = corporation_stocks(ctx.table("solar_panels"))
@@ -215,11 +212,7 @@ def _project_corporations(
     out["share_of_stock_pct"] = out["homes_cumulative"] * 100.0 / out["stock_homes"]
     out = out.astype({"corporation": "string", "year": "int64", "planned_homes": float})
     out = out[list(CORPORATION_SCHEMA.columns)]
-    out.attrs["notes"] = [
-        note,
-        "stock_homes: implied by annex 4 (panels at end 2025 ÷ share of stock), held constant; "
-        "cumulative numbers are capped at the stock",
-    ]
+    out.attrs["notes"] = [flow_note, on("stock_homes", note("stock_homes"))]
     return CORPORATION_SCHEMA.validate(out)
 
 

@@ -1,7 +1,8 @@
 """The scenario wing's problem messages: a label key (`scenario.problem.*` in labels.csv) with its
 fields, kept as a `labels.Text` and put into words in the user's language where it is shown (the
 command line, the widget, str()); the key paths that say where a problem is, numbers written the
-language's way, and the "did you mean" hints."""
+language's way, and the "did you mean" hints. The notes behind a model's numbers (the assumptions
+`afspraken scenario run|solve` prints) are kept the same way (`scenario.cli.note.*`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from afspraken_analysis.errors import UserError
-from afspraken_analysis.labels import Text, render, user_lang
+from afspraken_analysis.labels import Number, Text, render, user_lang
 
 PREFIX = "scenario.problem."
+NOTE_PREFIX = "scenario.cli.note."
 
 
 def text(key: str, /, **fields) -> Text:
@@ -61,3 +63,27 @@ def did_you_mean(value: Any, valid: Iterable[str]) -> Text | str:
 def listed(values: Iterable[Any]) -> str:
     """Names as the user types them, comma-separated (YAML keys and values stay untranslated)."""
     return ", ".join(map(str, values))
+
+
+def note(key: str, /, **fields) -> Text:
+    """The note `scenario.cli.note.<key>` with its fields, not yet in words."""
+    return Text(NOTE_PREFIX + key, **fields)
+
+
+def on(key: str, body: Any) -> Joined:
+    """A note about one parameter: "key: body" (the body in the language)."""
+    return Joined([key, body], sep=": ")
+
+
+def year_values(pairs: Iterable[tuple[Any, float]]) -> Joined:
+    """'2024: 216, 2025: 176,5' (numbers written the language's way)."""
+    return Joined([Joined([int(y), Number(v, 1)], sep=": ") for y, v in pairs])
+
+
+def uses(message: Any, key: str) -> bool:
+    """True when `message` (a Text, a Joined, or text) holds the label `key` anywhere inside."""
+    if isinstance(message, Text):
+        return message.key == key or any(uses(v, key) for v in message.fields.values())
+    if isinstance(message, Joined):
+        return any(uses(p, key) for p in message.parts)
+    return False

@@ -14,7 +14,7 @@ from afspraken_analysis.labels import Number, Text
 from afspraken_analysis.userfiles import shown
 
 from .config import _check_share, _check_total_additions
-from .messages import problem, text
+from .messages import NOTE_PREFIX, note, problem, text
 
 # Year convention: the row for year y holds the stocks at the end of y (= 1 January y+1). The row
 # for `base_year` holds the given base stocks; every later row is the previous row plus that year's
@@ -78,12 +78,6 @@ class Solution:
     message: Text  # rendered in the reader's language where it is shown
     notes: tuple[str, ...]
     model: Model | None
-
-
-def _num(value: float, decimals: int = 1) -> str:
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.{decimals}f}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,11 +231,15 @@ def _solve_model(
             **answer, share_check_pct=math.nan, feasible=False, message=message, model=None
         )
     solved = _with_social_additions(model, x, from_year, total_additions)
-    note = (
-        f"additions_social_per_year from {from_year}: {_num(x, 1)} a year, solved for a "
-        f"{target_share_pct:g} % share in {by_year} ({total_additions})"
+    solved_note = note(
+        "solved",
+        start=from_year,
+        homes=Number(x, 1),
+        target=float(target_share_pct),
+        year=by_year,
+        rule=total_additions,
     )
-    solved = replace(solved, notes=(*model.notes, note))
+    solved = replace(solved, notes=(*model.notes, solved_note))
     check = _share_at(solved, by_year)
     message = text(
         "solution_reached",
@@ -280,17 +278,17 @@ def _answer(
     """The Solution fields that do not depend on feasibility, with the notes behind them."""
     k = by_year - from_year + 1
     share_without = _share_at(model, by_year)
-    rule_text = (
-        "total additions rise by the same amount (social homes on top of the others)"
-        if total_additions == "on_top"
-        else "total additions stay as planned (social homes replace other homes)"
+    later = note("solve_later", year=model.horizon_year) if model.horizon_year > by_year else ""
+    solve_note = note(
+        "solve",
+        start=from_year,
+        year=by_year,
+        n=k,
+        later=later,
+        rule=note(f"solve_{total_additions}"),
     )
-    later = f", and on to {model.horizon_year}" if model.horizon_year > by_year else ""
-    base_notes = (
-        f"solve: constant planned social additions from {from_year} to {by_year} ({k} years"
-        f"{later}); {rule_text}; uncertainty ignored (deterministic)",
-        *(note for note in model.notes if not note.startswith("uncertainty,")),
-    )
+    uncertainty = NOTE_PREFIX + "uncertainty"
+    base_notes = (solve_note, *(n for n in model.notes if getattr(n, "key", "") != uncertainty))
     return {
         "scenario": model.name,
         "target_share_pct": float(target_share_pct),

@@ -14,7 +14,7 @@ import pandas as pd
 from afspraken_analysis.baseline import base_stocks
 from afspraken_analysis.data import load
 from afspraken_analysis.errors import UserError
-from afspraken_analysis.labels import Number
+from afspraken_analysis.labels import Number, Text
 from afspraken_analysis.schemas import CORPORATIONS
 
 from .config import (
@@ -32,8 +32,8 @@ from .config import (
     _is_number,
     scenario,
 )
-from .messages import Joined, at, listed, problem
-from .model import Model, _num, _solve_model
+from .messages import NOTE_PREFIX, Joined, at, listed, note, on, problem, uses, year_values
+from .model import Model, _solve_model
 
 REALISATION_COLUMNS = ("year", "indicator", "party", "value")
 # The social-stock account's flows: a year counts only when every corporation supplied it.
@@ -94,10 +94,10 @@ def _realised(
     indicator, difference = TREND_INDICATORS[key]
     rows = df.loc[df["indicator"] == indicator, ["year", "party", "value"]].dropna(subset=["value"])
     has_party = rows["party"].notna()
-    scope = "per corporation" if by_party else "whole municipality"
+    scope = note("scope.per_corporation" if by_party else "scope.municipality")
     if by_party or has_party.any():
         rows = rows[has_party]
-        scope = scope if by_party else "sum over the corporations"
+        scope = scope if by_party else note("scope.corporations")
     if rows.empty:
         return None, None
     if indicator in COMPLETE_YEARS_ONLY and not by_party:
@@ -121,52 +121,59 @@ def _realised(
     return table, scope
 
 
-def _complete_years(rows: pd.DataFrame, scope: str) -> tuple[pd.DataFrame, str]:
+def _complete_years(rows: pd.DataFrame, scope: Text) -> tuple[pd.DataFrame, Text | Joined]:
     """Only the years every corporation supplied: a missing corporation's flow is not 0."""
     per_year = rows.groupby(rows["year"].astype(int))["party"].agg(lambda p: set(p.astype(str)))
     partial = [int(y) for y, parties in per_year.items() if not set(CORPORATIONS) <= parties]
     if partial:
         rows = rows[~rows["year"].astype(int).isin(partial)]
-        left = ", ".join(map(str, partial))
-        scope += f"; {left} left out: not every corporation supplied it"
+        scope = Joined([scope, note("scope.left_out", years=listed(partial))], sep="; ")
     return rows, scope
 
 
-def _trend_note(key: str, fallback_used: bool) -> str:
+def _trend_what(key: str) -> Text | str:
+    """What a trend flow follows: an indicator, or its yearly change."""
     indicator, difference = TREND_INDICATORS[key]
-    what = f"yearly change of {indicator}" if difference else indicator
+    what = note("yearly_change", indicator=indicator) if difference else indicator
     if key == "demolitions_total_per_year":
-        what += " (social-rent demolitions only: a lower bound of all demolitions)"
-    if fallback_used:
-        return f"no realisation data supplied for {what}; "
-    return f"trend of realised {what}: "
+        what = note("social_demolitions_only", what=what)
+    return what
 
 
-def _woondeal_pace(key: str, params: Mapping[str, Any]) -> tuple[float, str]:
+def _fallback_note(key: str, fallback: Joined) -> Joined:
+    """'key: no realisation data supplied for ...; fallback: <the fallback's own note>'."""
+    return on(key, note("no_data_fallback", what=_trend_what(key), fallback=fallback.parts[1]))
+
+
+def _woondeal_pace(key: str, params: Mapping[str, Any]) -> tuple[float, Text]:
     homes = params[
         "woondeal_homes_total" if key == "additions_total_per_year" else "woondeal_homes_social"
     ]
     start, end = params["woondeal_start_year"], params["woondeal_end_year"]
     years = end - start + 1
     pace = homes / years
-    what = "homes" if key == "additions_total_per_year" else "social-rent homes"
-    return pace, (
-        f"Woondeal pace {_num(homes)} {what} / {years} years ({start}-{end}, assumed period) "
-        f"= {_num(pace)} a year"
+    what = note("homes" if key == "additions_total_per_year" else "social_homes")
+    return pace, note(
+        "woondeal_pace",
+        homes=Number(homes, 1),
+        what=what,
+        years=years,
+        start=start,
+        end=end,
+        pace=Number(pace, 1),
     )
 
 
-def _plan_series(key: str, plan: Any, ctx: _Context) -> tuple[dict[int, float], str]:
+def _plan_series(key: str, plan: Any, ctx: _Context) -> tuple[dict[int, float], Text]:
     if isinstance(plan, Mapping):
         series = _check_series(plan, key)
-        shown = ", ".join(f"{y}: {_num(v)}" for y, v in sorted(series.items()))
-        return series, f"plan ({shown})"
+        return series, note("plan_given", shown=year_values(sorted(series.items())))
     table_name = PLAN_SOURCES[plan][0]
     df = ctx.table(table_name)
     totals = df.groupby("year", observed=True)["homes"].sum()
     series = {int(y): float(v) for y, v in totals.items()}
-    shown = ", ".join(f"{y}: {_num(v)}" for y, v in sorted(series.items()))
-    return series, f"{plan} plan from table {table_name} ({shown})"
+    shown = year_values(sorted(series.items()))
+    return series, note("plan_table", plan=plan, table=table_name, shown=shown)
 
 
 def _resolve_flow(
@@ -176,14 +183,14 @@ def _resolve_flow(
     params: Mapping,
     ctx: _Context,
     known_levels: pd.DataFrame | None = None,
-) -> tuple[np.ndarray, str]:
+) -> tuple[np.ndarray, Joined]:
     """One planned value per projection year, and a note saying where the numbers come from."""
     n = len(years)
     if _is_number(spec):
-        return np.full(n, float(spec)), f"{key}: {_num(spec)} a year (constant)"
+        return np.full(n, float(spec)), on(key, note("constant", value=Number(float(spec), 1)))
     if spec == "woondeal":
-        pace, note = _woondeal_pace(key, params)
-        return np.full(n, pace), f"{key}: {note}"
+        pace, pace_note = _woondeal_pace(key, params)
+        return np.full(n, pace), on(key, pace_note)
     if spec == "pipeline":
         return _resolve_pipeline(key, years, ctx)
     if spec == "trend":
@@ -203,18 +210,18 @@ def _resolve_plan(
     then = spec["then"]
     if then == "plan_mean":
         pace = sum(series.values()) / len(series)
-        then_note = f"then the plan mean {_num(pace)} a year"
+        then_note = note("then_plan_mean", pace=Number(pace, 1))
     elif then == "woondeal":
-        pace, note = _woondeal_pace(key, params)
-        then_note = f"then the {note}"
+        pace, pace_note = _woondeal_pace(key, params)
+        then_note = note("then_woondeal", pace=pace_note)
     else:
         pace = float(then)
-        then_note = f"then {_num(pace)} a year"
+        then_note = note("then_value", pace=Number(pace, 1))
     values = np.array([series.get(int(y), pace) for y in years], dtype=float)
     used = [y for y in years if int(y) in series]
     if not used:
-        plan_note += " (no plan year falls in the projection)"
-    return values, f"{key}: {plan_note}, {then_note}"
+        plan_note = note("plan_outside", plan=plan_note)
+    return values, on(key, Joined([plan_note, then_note]))
 
 
 def _resolve_trend(
@@ -224,7 +231,7 @@ def _resolve_trend(
     params: Mapping,
     ctx: _Context,
     known_levels: pd.DataFrame | None,
-) -> tuple[np.ndarray, str]:
+) -> tuple[np.ndarray, Joined]:
     """{pace: trend}: realised years as realised, the others at the realised mean (or the
     fallback without realisations)."""
     realised, scope = _realised(ctx, key, by_party=False, known_levels=known_levels)
@@ -232,22 +239,24 @@ def _resolve_trend(
         if "fallback" not in spec:
             indicator = TREND_INDICATORS[key][0]
             raise problem("trend_needs_data", key=key, indicator=indicator)
-        values, note = _resolve_flow(key, spec["fallback"], years, params, ctx)
-        body = note.split(": ", 1)[1]
-        return values, f"{key}: {_trend_note(key, True)}fallback: {body}"
+        values, fallback = _resolve_flow(key, spec["fallback"], years, params, ctx)
+        return values, _fallback_note(key, fallback)
     series = realised["all"]
     pace = float(series.mean())
     values = np.array([series.get(int(y), pace) for y in years], dtype=float)
     if (values < 0).any():
         raise problem("trend_negative", key=key, pace=Number(pace, 1))
-    shown = ", ".join(f"{y}: {_num(v)}" for y, v in series.items())
-    return values, (
-        f"{key}: {_trend_note(key, False)}realised ({scope}) {shown}; realised years as realised, "
-        f"other years at the realised mean {_num(pace)} a year"
+    trend = note(
+        "trend",
+        what=_trend_what(key),
+        scope=scope,
+        shown=year_values(series.items()),
+        pace=Number(pace, 1),
     )
+    return values, on(key, trend)
 
 
-def _resolve_pipeline(key: str, years: np.ndarray, ctx: _Context) -> tuple[np.ndarray, str]:
+def _resolve_pipeline(key: str, years: np.ndarray, ctx: _Context) -> tuple[np.ndarray, Joined]:
     """'pipeline': the expected social-rent deliveries of the pipeline forecast per year; a year
     after the forecast's first year without one gets nothing (no project delivers then)."""
     forecast = ctx.pipeline
@@ -259,14 +268,11 @@ def _resolve_pipeline(key: str, years: np.ndarray, ctx: _Context) -> tuple[np.nd
     if first is None or first > int(years[0]):
         raise problem("pipeline_starts_late", key=key, first=first, start=int(years[0]))
     values = np.array([series.get(int(y), 0.0) for y in years], dtype=float)
-    shown = ", ".join(f"{int(y)}: {_num(v)}" for y, v in zip(years, values, strict=True))
-    return values, (
-        f"{key}: expected deliveries of the project pipeline (homes × delivery probability of "
-        f"their stage, in the expected year plus the stage's delay): {shown}"
-    )
+    shown = year_values(zip(years, values, strict=True))
+    return values, on(key, note("pipeline", shown=shown))
 
 
-def _resolve_series(key: str, spec: Mapping, years: np.ndarray) -> tuple[np.ndarray, str]:
+def _resolve_series(key: str, spec: Mapping, years: np.ndarray) -> tuple[np.ndarray, Joined]:
     """{year: n}: a value for every projection year."""
     series = _check_series(spec, key)
     missing = [int(y) for y in years if int(y) not in series]
@@ -278,14 +284,13 @@ def _resolve_series(key: str, spec: Mapping, years: np.ndarray) -> tuple[np.ndar
             first=int(years[0]),
             last=int(years[-1]),
         )
-    return np.array([series[int(y)] for y in years], dtype=float), f"{key}: series " + ", ".join(
-        f"{int(y)}: {_num(series[int(y)])}" for y in years
-    )
+    values = np.array([series[int(y)] for y in years], dtype=float)
+    return values, on(key, note("series", shown=year_values(zip(years, values, strict=True))))
 
 
 def _base_stocks(
     params: Mapping[str, Any], ctx: _Context
-) -> tuple[int, float, float, list[str], Mapping | None]:
+) -> tuple[int, float, float, list, Mapping | None]:
     missing = [k for k in ("base_year", *STOCK_KEYS) if params.get(k) is None]
     base = ctx.base_stocks() if missing else None
     base_year = params.get("base_year", base["base_year"] if base else None)
@@ -294,7 +299,7 @@ def _base_stocks(
     for key in STOCK_KEYS:
         if params.get(key) is not None:
             stocks[key] = float(params[key])
-            notes.append(f"{key}: {_num(stocks[key])} at the end of {base_year} (given)")
+            notes.append(on(key, note("stock_given", value=Number(stocks[key]), year=base_year)))
             continue
         if base["base_year"] != base_year:
             raise problem(
@@ -304,10 +309,11 @@ def _base_stocks(
         extra = ""
         if key == "social_rent_stock" and "social_rent_stock_low" in base:
             low, high = base["social_rent_stock_low"], base["social_rent_stock_high"]
-            extra = f" (interval {_num(low)}-{_num(high)})"
-        notes.append(f"{key}: {_num(stocks[key])}{extra} at the end of {base_year} (baseline)")
+            extra = note("interval", low=Number(low), high=Number(high))
+        stock = note("stock_baseline", value=Number(stocks[key]), extra=extra, year=base_year)
+        notes.append(on(key, stock))
     if base is not None and any(params.get(k) is None for k in STOCK_KEYS):
-        notes.append(f"baseline source: {base.get('source', 'not stated')}")
+        notes.append(note("baseline_source", source=base.get("source") or note("not_stated")))
     if stocks["dwellings_total"] <= 0:
         raise problem("must_be_positive", where="dwellings_total")
     if stocks["social_rent_stock"] > stocks["dwellings_total"]:
@@ -434,7 +440,7 @@ def _resolve_flows(
     ctx: _Context,
     base_year: int,
     d0: float,
-    notes: list[str],
+    notes: list,
 ) -> dict[str, np.ndarray]:
     """Every flow resolved (read-only arrays); their notes are appended to `notes`."""
     flows = {}
@@ -455,7 +461,7 @@ def _is_trend(spec: Any) -> bool:
 
 
 def _gross_up_net_additions(
-    flows: dict[str, np.ndarray], params: Mapping, ctx: _Context, known: Mapping, notes: list[str]
+    flows: dict[str, np.ndarray], params: Mapping, ctx: _Context, known: Mapping, notes: list
 ) -> None:
     """A realised trend of dwellings_total is a net change, demolitions already deducted: the
     model deducts demolitions_total again, so the additions are grossed up by it."""
@@ -466,28 +472,27 @@ def _gross_up_net_additions(
     if realised is None:
         return
     flows[key] = flows[key] + demolished
-    notes.append(
-        f"{key}: the realised change of dwellings_total is net of demolitions, so "
-        "demolitions_total_per_year is added back (the net change stays as realised)"
-    )
+    notes.append(on(key, note("net_of_demolitions")))
 
 
-def _add_rate_notes(params: Mapping[str, Any], notes: list[str]) -> None:
+def _add_rate_notes(params: Mapping[str, Any], notes: list) -> None:
     """Notes on delivery rates below or above 1 and on the Woondeal's assumed period."""
     for key in RATE_KEYS:
         if params[key] != 1:
-            notes.append(f"{key}: {params[key]:g} of planned additions arrive")
-    if any("Woondeal pace" in note for note in notes):
-        notes.append(
-            f"Woondeal: {_num(params['woondeal_homes_total'])} homes of which "
-            f"{_num(params['woondeal_homes_social'])} social rent; the document gives no period, assumed "
-            f"{params['woondeal_start_year']}-{params['woondeal_end_year']} (woondeal_start_year, "
-            "woondeal_end_year); the pace continues after the period"
+            notes.append(on(key, note("rate", rate=float(params[key]))))
+    if any(uses(n, NOTE_PREFIX + "woondeal_pace") for n in notes):
+        woondeal = note(
+            "woondeal",
+            total=Number(params["woondeal_homes_total"], 1),
+            social=Number(params["woondeal_homes_social"], 1),
+            start=params["woondeal_start_year"],
+            end=params["woondeal_end_year"],
         )
+        notes.append(woondeal)
 
 
 def _resolve_uncertainty(
-    s: Scenario, base: Mapping | None, notes: list[str]
+    s: Scenario, base: Mapping | None, notes: list
 ) -> dict[str, dict[str, Any]]:
     """Numeric distributions: 'baseline' becomes the baseline's interval for the social-rent
     stock (or is dropped, with a note); notes are appended to `notes`."""
@@ -502,16 +507,11 @@ def _resolve_uncertainty(
             if s.parameters.get("social_rent_stock") is not None or base is None:
                 if key not in s.uncertainty:
                     continue
-                notes.append(
-                    "uncertainty, social_rent_stock: the stock is given explicitly, so the baseline "
-                    "interval is not used (fixed)"
-                )
+                notes.append(note("uncertainty", key=key, what=note("uncertainty_given")))
                 continue
             if "social_rent_stock_low" not in base or "social_rent_stock_high" not in base:
                 if key in s.uncertainty:
-                    notes.append(
-                        "uncertainty, social_rent_stock: the baseline gives no interval (fixed)"
-                    )
+                    notes.append(note("uncertainty", key=key, what=note("uncertainty_no_interval")))
                 continue
             spec = {
                 "distribution": "uniform",
@@ -520,7 +520,8 @@ def _resolve_uncertainty(
             }
         uncertainty[key] = spec
         shown = ", ".join(f"{k} {v}" for k, v in spec.items() if k != "distribution")
-        notes.append(f"uncertainty, {key}: {spec['distribution']} ({shown}) in Monte Carlo runs")
+        drawn = note("uncertainty_drawn", distribution=spec["distribution"], shown=shown)
+        notes.append(note("uncertainty", key=key, what=drawn))
     return uncertainty
 
 

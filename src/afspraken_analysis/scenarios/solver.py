@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from afspraken_analysis.labels import render
+from afspraken_analysis.labels import Number, Text, render, user_lang
 
 from .config import (
     Scenario,
@@ -18,12 +18,11 @@ from .config import (
     _check_total_additions,
     scenario,
 )
-from .messages import problem
+from .messages import Joined, note, on, problem
 from .model import (
     Model,
     Solution,
     _check_solve_years,
-    _num,
     _share_at,
     _solve_model,
     _with_social_additions,
@@ -64,8 +63,8 @@ def solve(
             s = _apply_overrides(s, {"horizon_year": by_year})
         model = _resolve_untargeted(s, _Context(tables, realisations, base))
         if extended:
-            note = f"horizon_year: extended from {horizon} to {by_year} for this answer"
-            model = replace(model, notes=(*model.notes, note))
+            extended_note = on("horizon_year", note("horizon_extended", old=horizon, new=by_year))
+            model = replace(model, notes=(*model.notes, extended_note))
         if target_share_pct is None:
             target_share_pct = target.get("share_pct")
         from_year = target.get("from_year") if from_year is None else from_year
@@ -109,30 +108,39 @@ def share_reached(
     return _share_at(changed, by_year)
 
 
-def describe_solution(sol: Solution) -> str:
-    """The answer and the assumptions behind it, as printed by `afspraken scenario solve`."""
-    head = (
-        f"Scenario {sol.scenario}: what a {sol.target_share_pct:g} % social-rent share in "
-        f"{sol.by_year} takes"
-    )
+def describe_solution(sol: Solution, lang: str | None = None) -> str:
+    """The answer and the assumptions behind it, as printed by `afspraken scenario solve`, in
+    `lang` (default: the command line's language, labels.user_lang())."""
+    lang = lang or user_lang()
+    by, start = sol.by_year, sol.from_year
+    head = Text(
+        "scenario.cli.solve.heading", name=sol.scenario, target=sol.target_share_pct, year=by
+    ).render(lang)
     lines = [head, "=" * len(head)]
     if sol.feasible:
+        rule = Text(f"scenario.cli.solve.rule.{sol.total_additions}")
+        homes = Number(sol.additions_social_per_year, 1)
         lines += [
-            f"Answer: {_num(sol.additions_social_per_year, 1)} social-rent homes a year (planned), "
-            f"constant from {sol.from_year}; total additions: {sol.total_additions}.",
-            f"Check: the projection with this number reaches {sol.share_check_pct:.6f} % in {sol.by_year}.",
+            Text("scenario.cli.solve.answer", homes=homes, start=start, rule=rule),
+            Text("scenario.cli.solve.check", share=Number(sol.share_check_pct, 6), year=by),
         ]
     else:
         lines += [
-            f"No answer within the rules: {render(sol.message, 'en')}.",
-            f"(Unconstrained value: {_num(sol.additions_social_per_year, 1)} a year.)",
+            Text("scenario.cli.solve.no_answer", reason=sol.message),
+            Text(
+                "scenario.cli.solve.unconstrained", homes=Number(sol.additions_social_per_year, 1)
+            ),
         ]
     lines += [
-        f"The scenario as it stands plans {_num(sol.scenario_additions_social_per_year, 1)} social-rent "
-        f"homes a year over {sol.from_year}-{sol.by_year} and reaches {sol.share_without_pct:.2f} % in "
-        f"{sol.by_year}.",
+        Text(
+            "scenario.cli.solve.as_it_stands",
+            homes=Number(sol.scenario_additions_social_per_year, 1),
+            start=start,
+            year=by,
+            share=Number(sol.share_without_pct, 2),
+        ),
         "",
-        "Assumptions:",
-        *(f"  - {note}" for note in sol.notes),
+        Text("scenario.cli.assumptions"),
+        *(Joined(["  - ", note], sep="") for note in sol.notes),
     ]
-    return "\n".join(lines)
+    return "\n".join(str(render(line, lang)) for line in lines)
