@@ -30,6 +30,7 @@ AGREEMENT_TABLES = (
 
 SCENARIOS_FILE = DATA_DIR / "scenarios.yml"
 LABELS_FILE = PACKAGE_DIR / "labels.csv"
+DECK_TEMPLATE = PACKAGE_DIR / "report" / "deck-template.pptx"  # the deck's default master
 
 NOTEBOOKS_DIR = ROOT / "notebooks"
 OUTPUTS_DIR = ROOT / "outputs"

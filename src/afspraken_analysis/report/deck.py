@@ -25,8 +25,9 @@ from pptx.util import Emu, Inches, Pt
 
 from afspraken_analysis import labels
 from afspraken_analysis.errors import UserError
+from afspraken_analysis.paths import DECK_TEMPLATE
 
-DEFAULT_TEMPLATE = Path(__file__).with_name("deck-template.pptx")
+DEFAULT_TEMPLATE = DECK_TEMPLATE  # shipped; --slide-template FILE.pptx replaces it
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
 TOP = Inches(1.4)  # below the slide title

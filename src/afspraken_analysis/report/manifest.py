@@ -14,10 +14,16 @@ from pathlib import Path
 from afspraken_analysis import __version__, labels
 from afspraken_analysis.data import period_in_force, targets_in_force
 from afspraken_analysis.document import sha256
-from afspraken_analysis.paths import DATA_DIR, LABELS_FILE, ROOT, SCENARIOS_FILE, agreements_dir
+from afspraken_analysis.paths import (
+    DATA_DIR,
+    DECK_TEMPLATE,
+    LABELS_FILE,
+    ROOT,
+    SCENARIOS_FILE,
+    agreements_dir,
+)
 
 from . import content, params
-from .deck import DEFAULT_TEMPLATE
 from .notebooks import KERNEL_NAME, TIMINGS, Step
 from .pdf import STYLESHEET
 
@@ -33,12 +39,12 @@ class BuildInfo:
     notebooks: list[str]
     fictitious: bool = False
     # the deck's template: `--slide-template FILE.pptx`, else the one the project ships
-    slide_template: Path = DEFAULT_TEMPLATE
+    slide_template: Path = DECK_TEMPLATE
 
 
 def slide_template(p: params.Params) -> Path:
     """The template the deck is built on: the one given (`--slide-template`) or the shipped one."""
-    return Path(p.slide_template) if p.slide_template else DEFAULT_TEMPLATE
+    return Path(p.slide_template) if p.slide_template else DECK_TEMPLATE
 
 
 def input_files(p: params.Params, sources: list[Path], params_file: Path | None) -> list[Path]:
