@@ -52,9 +52,7 @@ ACTUAL_COLOUR = OKABE_ITO["black"]
 CM = 1 / 2.54
 WIDTH = 17 * CM  # A4 text width
 PRINT_DPI = 300  # figures/*.png
-EMBED_DPI = (
-    200  # the copy embedded in the notebook, the PDF and the HTML (sharp at A4, light to embed)
-)
+EMBED_DPI = 200  # embedded in the notebook, the PDF and the HTML: sharp at A4, light
 
 STYLE = {
     "font.family": "DejaVu Sans",
