@@ -298,3 +298,70 @@ def test_a_solve_without_an_answer_gives_the_reason_in_the_users_language(capsys
     assert dutch[2].startswith("Geen antwoord binnen de regels: het doel wordt ook zonder")
     assert dutch[3].startswith("(Waarde zonder de regels: -") and dutch[3].endswith(" per jaar.)")
     assert english[2].startswith("No answer within the rules: the target is reached without")
+
+
+# argparse's own texts (cli.ARGPARSE_TEXTS): usage, help headings, argument errors
+
+
+def test_every_argparse_text_we_translate_is_one_argparse_writes_and_has_a_label():
+    import argparse
+    import inspect
+
+    from afspraken_analysis.cli import ARGPARSE_TEXTS
+
+    source = inspect.getsource(argparse)
+    table = labels._table()
+    for english, key in ARGPARSE_TEXTS.items():
+        # a Python upgrade that rewords a message would leave it in English: caught here
+        assert f"_({english!r})" in source or f'_("{english}")' in source, english
+        assert table[key]["en"] + ("\n" if english.endswith("\n") else "") == english
+        assert table[key]["nl"] != table[key]["en"] or key == "cli.argparse.argument"
+
+
+@pytest.mark.parametrize(
+    ("argv", "dutch", "english"),
+    [
+        (
+            ["report", "--year", "abc"],
+            "afspraken report: fout: argument --year: ongeldige waarde (int verwacht): 'abc'",
+            "afspraken report: error: argument --year: invalid int value: 'abc'",
+        ),
+        (
+            ["bogus"],
+            "afspraken: fout: argument COMMAND: ongeldige keuze: 'bogus' (kies uit",
+            "afspraken: error: argument COMMAND: invalid choice: 'bogus' (choose from",
+        ),
+        (
+            ["validate"],
+            "fout: deze argumenten ontbreken: PATH",
+            "error: the following arguments are required: PATH",
+        ),
+        (
+            ["data", "list", "--what"],
+            "afspraken: fout: onbekende argumenten: --what",
+            "afspraken: error: unrecognized arguments: --what",
+        ),
+    ],
+)
+def test_argument_errors_speak_the_users_language(capsys, argv, dutch, english):
+    for lang, expected in (("nl", dutch), ("en", english)):
+        with pytest.raises(SystemExit) as exit_:
+            main(["--lang", lang, *argv])
+        assert exit_.value.code == 2
+        err = capsys.readouterr().err
+        assert expected in err, err
+        assert err.startswith("gebruik: " if lang == "nl" else "usage: ")
+    with pytest.raises(SystemExit):
+        main(argv)  # Dutch by default
+    assert dutch in capsys.readouterr().err
+
+
+def test_help_headings_follow_the_language(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("gebruik: afspraken") and "toon deze hulp en stop" in out
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("usage: afspraken") and "show this help message and exit" in out

@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 import traceback
+from contextlib import contextmanager
 
 from .errors import UserError
 from .labels import LANG_ENV, LANGUAGES, default_lang, t
@@ -23,6 +24,63 @@ COMMANDS = {
     "scenario": "scenarios.cli",
     "report": "report.cli",
 }
+
+
+# argparse's own texts a user meets (usage, help headings, argument errors), by the English text
+# argparse looks up through gettext; any other stays as argparse writes it
+ARGPARSE_TEXTS = {
+    "usage: ": "cli.argparse.usage",
+    "positional arguments": "cli.argparse.positional",
+    "options": "cli.argparse.options",
+    "show this help message and exit": "cli.argparse.help",
+    "argument %(argument_name)s: %(message)s": "cli.argparse.argument",
+    "%(prog)s: error: %(message)s\n": "cli.argparse.error",
+    "invalid %(type)s value: %(value)r": "cli.argparse.invalid_value",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse.invalid_choice",
+    "the following arguments are required: %s": "cli.argparse.required",
+    "one of the arguments %s is required": "cli.argparse.one_required",
+    "unrecognized arguments: %s": "cli.argparse.unrecognized",
+    "expected one argument": "cli.argparse.expected_one",
+    "expected at least one argument": "cli.argparse.expected_at_least_one",
+    "ambiguous option: %(option)s could match %(matches)s": "cli.argparse.ambiguous",
+    "not allowed with argument %s": "cli.argparse.not_allowed_with",
+}
+
+
+@contextmanager
+def argparse_in(lang: str):
+    """argparse's own texts in `lang` while a command line is parsed (argparse looks each one up
+    through gettext's `_` when it writes it)."""
+    original = argparse._
+
+    def translated(text: str) -> str:
+        key = ARGPARSE_TEXTS.get(text)
+        if key is None:
+            return original(text)
+        return t(key, lang) + ("\n" if text.endswith("\n") else "")
+
+    argparse._ = translated
+    try:
+        yield
+    finally:
+        argparse._ = original
+
+
+def _early_lang(argv: list[str], lang: str) -> str:
+    """The messages' language before argparse has run (its own errors and --help need it), by
+    the rule of _message_lang: --lang before the command, $AFSPRAKEN_LANG, the report's --lang."""
+    found = []
+    for i, a in enumerate(argv):
+        value = argv[i + 1] if a == "--lang" and i + 1 < len(argv) else a.removeprefix("--lang=")
+        if (a == "--lang" or a.startswith("--lang=")) and value in LANGUAGES:
+            found.append((i, value))
+    command = next((i for i, a in enumerate(argv) if a in COMMANDS), len(argv))
+    before = [v for i, v in found if i < command]
+    if before:
+        return before[-1]
+    if os.environ.get(LANG_ENV) or not found:
+        return lang
+    return found[-1][1]
 
 
 def build_parser(argv: list[str] | None = None, lang: str = "nl") -> argparse.ArgumentParser:
@@ -81,7 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(t("cli.error", "nl", message=exc), file=sys.stderr)
         return 2
-    args = build_parser(argv, lang).parse_args(argv)
+    lang = _early_lang(argv, lang)
+    with argparse_in(lang):
+        args = build_parser(argv, lang).parse_args(argv)
     lang = args.cli_lang = _message_lang(args, argv)
     try:
         return args.func(args) or 0
