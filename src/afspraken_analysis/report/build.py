@@ -68,7 +68,7 @@ def build_report(
     sources = notebook_sources(notebooks_dir)
     declared = declared_parameters(sources)
     outputs.check_out(out, input_files(p, sources, params_file), p.monitoring)
-    kernel = progress.run("kernel check", check_kernel)
+    kernel = progress.run("kernel python3", check_kernel)  # step names: the same in nl and en
     outputs.remove_stale(out)
     build = outputs.make_build_dir(out)
     values = _parameter_values(p, build)
