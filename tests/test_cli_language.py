@@ -365,3 +365,49 @@ def test_help_headings_follow_the_language(capsys):
         main(["--lang", "en", "--help"])
     out = capsys.readouterr().out
     assert out.startswith("usage: afspraken") and "show this help message and exit" in out
+
+
+# the --help texts of every command (labels cli.help.*)
+
+HELP_SOURCES = [
+    "cli.py",
+    "data.py",
+    "baseline.py",
+    "monitoring/cli.py",
+    "scenarios/cli.py",
+    "report/cli.py",
+]
+
+
+def test_every_help_text_the_code_names_has_a_label_and_every_label_is_used():
+    named = set()
+    for name in HELP_SOURCES:
+        source = (PACKAGE_DIR / name).read_text(encoding="utf-8")
+        named |= set(re.findall(r'"(cli\.help\.[\w.]*\w)"', source))
+    have = {k for k in labels._table() if k.startswith("cli.help.")}
+    assert len(named) >= 50 and "cli.help.report.description" in named
+    assert not named - have, "keys without a label"
+    assert not have - named, "labels no code uses"
+    for key in have:
+        row = labels._table()[key]
+        assert row["nl"] != row["en"], f"{key}: the Dutch text is a translation"
+        assert _fields(row["nl"]) == _fields(row["en"]), key
+        for text in row.values():  # argparse formats help with %: only %(name)s or %%
+            assert not re.search(r"%(?!\(\w+\)s|%)", text), f"{key}: {text}"
+
+
+def test_report_help_follows_the_language(capsys):
+    dutch_line = "--out DIR             uitvoermap (standaard outputs/<jaar>)"
+    english_line = "--out DIR             output directory (default outputs/<year>)"
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert dutch_line in out and "Voert elk notebook uit met papermill" in out
+    assert english_line not in out
+    for argv in (["--lang", "en", "report", "--help"], ["report", "--lang", "en", "--help"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        out = capsys.readouterr().out
+        assert english_line in out and "Run every notebook with papermill" in out
+        assert dutch_line not in out

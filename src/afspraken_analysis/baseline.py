@@ -328,24 +328,24 @@ def _cmd_refresh(args) -> int:
     return 0
 
 
-def configure_cli(sub) -> None:
-    parser = sub.add_parser("baseline", help="baseline stock figures with source and quality")
+def configure_cli(sub, lang: str = "nl") -> None:
+    parser = sub.add_parser("baseline", help=t("cli.help.baseline.command", lang))
     baseline_sub = parser.add_subparsers(dest="baseline_command", required=True, metavar="COMMAND")
-    p = baseline_sub.add_parser(
-        "show", help="print every baseline figure with its source and quality"
+    p = baseline_sub.add_parser("show", help=t("cli.help.baseline.show.command", lang))
+    p.add_argument(
+        "--lang", choices=["nl", "en"], default="nl", help=t("cli.help.baseline.show.lang", lang)
     )
-    p.add_argument("--lang", choices=["nl", "en"], default="nl")
     p.set_defaults(func=_cmd_show)
-    p = baseline_sub.add_parser(
-        "refresh", help="download CBS 82900NED for a region (needs the network)"
-    )
-    p.add_argument("--region", default="GM0200", help="CBS region code (default GM0200, Apeldoorn)")
+    p = baseline_sub.add_parser("refresh", help=t("cli.help.baseline.refresh.command", lang))
+    p.add_argument("--region", default="GM0200", help=t("cli.help.baseline.refresh.region", lang))
     p.add_argument(
         "--table",
         choices=["82900NED", "kwb"],
         default="82900NED",
-        help="82900NED (ownership split) or kwb (population and dwellings, wijken en buurten)",
+        help=t("cli.help.baseline.refresh.table", lang),
     )
-    p.add_argument("--kwb-table", default="85984NED", help="KWB table id (85984NED is 2024)")
-    p.add_argument("--out", required=True, help="CSV file to write")
+    p.add_argument(
+        "--kwb-table", default="85984NED", help=t("cli.help.baseline.refresh.kwb_table", lang)
+    )
+    p.add_argument("--out", required=True, help=t("cli.help.baseline.refresh.out", lang))
     p.set_defaults(func=_cmd_refresh)

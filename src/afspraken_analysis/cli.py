@@ -1,4 +1,5 @@
-"""The `afspraken` command line. Each module that offers commands has `configure_cli(subparsers)`."""
+"""The `afspraken` command line. Each module that offers commands has
+`configure_cli(subparsers, lang)`, its help texts in `lang`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from .errors import UserError
 from .labels import LANG_ENV, LANGUAGES, default_lang, t
 from .userfiles import os_problem
 
-# Sub-command → the module that adds it (with configure_cli(subparsers)). Only the module of the
+# Sub-command → the module that adds it (with configure_cli(subparsers, lang)). Only the module of the
 # command asked for is imported, so `afspraken report` does not pay for the others' imports.
 COMMANDS = {
     "data": "data",
@@ -86,7 +87,7 @@ def _early_lang(argv: list[str], lang: str) -> str:
 def build_parser(argv: list[str] | None = None, lang: str = "nl") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="afspraken",
-        description="Monitor van de prestatieafspraken Apeldoorn 2024-2025 (richting 2030).",
+        description=t("cli.help.afspraken.description", lang),
     )
     parser.add_argument(
         "--lang",
@@ -100,7 +101,7 @@ def build_parser(argv: list[str] | None = None, lang: str = "nl") -> argparse.Ar
     first = next((a for a in words if not a.startswith("-")), None)
     modules = [COMMANDS[first]] if first in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for name in modules:
-        importlib.import_module(f"afspraken_analysis.{name}").configure_cli(sub)
+        importlib.import_module(f"afspraken_analysis.{name}").configure_cli(sub, lang)
     return parser
 
 

@@ -15,6 +15,7 @@ from . import document, packages
 from . import parties as party_names
 from .caveats import log_markdown
 from .errors import UserError
+from .labels import t
 from .paths import AGREEMENT_TABLES, ROOT, periods, table_file
 from .schemas import TABLES, Table
 from .spreadsheet import RULE as SPREADSHEET_RULE
@@ -450,22 +451,20 @@ def _cmd_caveats(args) -> int:
     return 0
 
 
-def configure_cli(sub) -> None:
-    parser = sub.add_parser("data", help="the curated agreement tables")
+def configure_cli(sub, lang: str = "nl") -> None:
+    parser = sub.add_parser("data", help=t("cli.help.data.command", lang))
     data_sub = parser.add_subparsers(dest="data_command", required=True, metavar="COMMAND")
-    p = data_sub.add_parser("export", help="write every table as CSV plus datapackage.json")
-    p.add_argument("directory", help="output directory")
+    p = data_sub.add_parser("export", help=t("cli.help.data.export.command", lang))
+    p.add_argument("directory", help=t("cli.help.data.export.directory", lang))
     p.set_defaults(func=_cmd_export)
-    p = data_sub.add_parser("list", help="each table with its row count and description")
+    p = data_sub.add_parser("list", help=t("cli.help.data.list.command", lang))
     p.set_defaults(func=_cmd_list)
-    p = data_sub.add_parser(
-        "check", help="validate an agreement package: schemas, cross-checks, texts at their lines"
-    )
-    p.add_argument("directory", help="the package directory, e.g. data/agreements/2024-2025")
+    p = data_sub.add_parser("check", help=t("cli.help.data.check.command", lang))
+    p.add_argument("directory", help=t("cli.help.data.check.directory", lang))
     p.set_defaults(func=_cmd_check)
-    p = data_sub.add_parser("dictionary", help="print (or write) the data dictionary in Markdown")
-    p.add_argument("--out", help="write to this file instead of printing")
+    p = data_sub.add_parser("dictionary", help=t("cli.help.data.dictionary.command", lang))
+    p.add_argument("--out", help=t("cli.help.data.out", lang))
     p.set_defaults(func=_cmd_dictionary)
-    p = data_sub.add_parser("caveats", help="print (or write) the assumptions-and-caveats log")
-    p.add_argument("--out", help="write to this file instead of printing")
+    p = data_sub.add_parser("caveats", help=t("cli.help.data.caveats.command", lang))
+    p.add_argument("--out", help=t("cli.help.data.out", lang))
     p.set_defaults(func=_cmd_caveats)

@@ -42,25 +42,20 @@ def _cmd_template(args) -> int:
     return 0
 
 
-def configure_cli(sub) -> None:
+def configure_cli(sub, lang: str = "nl") -> None:
     parser = sub.add_parser(
         "validate",
-        help="check monitoring input files (realisations, agreement_status, category_overrides)",
+        help=t("cli.help.validate.command", lang),
     )
-    parser.add_argument(
-        "paths", nargs="+", metavar="PATH", help="files, or directories holding them"
-    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help=t("cli.help.validate.paths", lang))
     parser.set_defaults(func=_cmd_validate)
-    parser = sub.add_parser(
-        "template", help="write ready-to-fill monitoring templates (XLSX and CSV)"
-    )
-    parser.add_argument("directory", help="output directory")
-    parser.add_argument("--year", type=int, required=True, help="the year to report on, e.g. 2025")
-    parser.add_argument("--force", action="store_true", help="overwrite existing templates")
+    parser = sub.add_parser("template", help=t("cli.help.template.command", lang))
+    parser.add_argument("directory", help=t("cli.help.template.directory", lang))
+    parser.add_argument("--year", type=int, required=True, help=t("cli.help.template.year", lang))
+    parser.add_argument("--force", action="store_true", help=t("cli.help.template.force", lang))
     parser.add_argument(
         "--earlier-years",
         action="store_true",
-        help="also rows for the agreement period's earlier years without data yet "
-        "(2024 with --year 2025), to fill in together",
+        help=t("cli.help.template.earlier_years", lang),
     )
     parser.set_defaults(func=_cmd_template)

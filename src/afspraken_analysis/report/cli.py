@@ -88,33 +88,37 @@ class _stop_cleanly_on_sigterm:
             signal.signal(signal.SIGTERM, self.previous)
 
 
-def configure_cli(sub) -> None:
+def configure_cli(sub, lang: str = "nl") -> None:
     parser = sub.add_parser(
         "report",
-        help="run the notebooks and write the yearly report (PDF, slides, figures, tables)",
-        description="Run every notebook with papermill and write report.pdf, slides.pptx, "
-        "figures/, tables/, notebooks/ and manifest.json to outputs/<year>/ (or --out).",
+        help=t("cli.help.report.command", lang),
+        description=t("cli.help.report.description", lang),
     )
-    parser.add_argument("--year", type=int, help="report year (default 2025)")
-    parser.add_argument("--monitoring", metavar="DIR", help="directory with monitoring data")
-    parser.add_argument("--scenario", metavar="NAME", help="scenario from data/scenarios.yml")
-    parser.add_argument("--lang", choices=LANGUAGES, help="language (default nl)")
-    parser.add_argument("--corporation", metavar="NAME", help="only this corporation")
+    parser.add_argument("--year", type=int, help=t("cli.help.report.year", lang))
+    parser.add_argument("--monitoring", metavar="DIR", help=t("cli.help.report.monitoring", lang))
+    parser.add_argument("--scenario", metavar="NAME", help=t("cli.help.report.scenario", lang))
+    parser.add_argument("--lang", choices=LANGUAGES, help=t("cli.help.report.lang", lang))
+    parser.add_argument(
+        "--corporation", metavar="NAME", help=t("cli.help.report.corporation", lang)
+    )
     parser.add_argument(
         "--woondeal-start-year",
         type=int,
         metavar="YEAR",
-        help=f"first year the Woondeal counts, {params.WOONDEAL_START_YEARS[0]}-"
-        f"{params.WOONDEAL_START_YEARS[1]} (the document gives none; default "
-        f"{DEFAULT_WOONDEAL_START_YEAR})",
+        help=t(
+            "cli.help.report.woondeal_start_year",
+            lang,
+            first=params.WOONDEAL_START_YEARS[0],
+            last=params.WOONDEAL_START_YEARS[1],
+            default=DEFAULT_WOONDEAL_START_YEAR,
+        ),
     )
     parser.add_argument(
         "--slide-template",
         metavar="FILE.pptx",
-        help="build slides.pptx on this template's master and layouts (16:9, with a 'Title Only' "
-        "layout; default: the template shipped with the project)",
+        help=t("cli.help.report.slide_template", lang),
     )
-    parser.add_argument("--params", metavar="FILE.yml", help="parameters from a YAML file")
-    parser.add_argument("--out", metavar="DIR", help="output directory (default outputs/<year>)")
-    parser.add_argument("--quiet", action="store_true", help="no progress display")
+    parser.add_argument("--params", metavar="FILE.yml", help=t("cli.help.report.params", lang))
+    parser.add_argument("--out", metavar="DIR", help=t("cli.help.report.out", lang))
+    parser.add_argument("--quiet", action="store_true", help=t("cli.help.report.quiet", lang))
     parser.set_defaults(func=_cmd_report)

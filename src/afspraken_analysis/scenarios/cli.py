@@ -12,7 +12,7 @@ import pandas as pd
 
 from afspraken_analysis import monitoring
 from afspraken_analysis.errors import UserError
-from afspraken_analysis.labels import Number, Text, render, t
+from afspraken_analysis.labels import Number, Text, fmt_number, render, t
 from afspraken_analysis.paths import SCENARIOS_FILE
 from afspraken_analysis.spreadsheet import (
     neutralise_frame,
@@ -190,11 +190,9 @@ def _cmd_solve(args) -> int:
     return 0
 
 
-def configure_cli(sub) -> None:
+def configure_cli(sub, lang: str = "nl") -> None:
     """Add `afspraken scenario list|run|solve`."""
-    parser = sub.add_parser(
-        "scenario", help="2030 projections of the dwelling and social-rent stock"
-    )
+    parser = sub.add_parser("scenario", help=t("cli.help.scenario.command", lang))
     scen_sub = parser.add_subparsers(dest="scenario_command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser, *, with_scenario: bool = True) -> None:
@@ -202,69 +200,74 @@ def configure_cli(sub) -> None:
             "--file",
             action="append",
             metavar="FILE",
-            help="your own scenario file (YAML, same format as data/scenarios.yml); repeatable",
+            help=t("cli.help.scenario.file", lang),
         )
         if not with_scenario:
             return
-        p.add_argument("--scenario", default=DEFAULT_SCENARIO, metavar="NAME", help="scenario name")
+        p.add_argument(
+            "--scenario",
+            default=DEFAULT_SCENARIO,
+            metavar="NAME",
+            help=t("cli.help.scenario.scenario", lang),
+        )
         p.add_argument(
             "--set",
             action="append",
             metavar="KEY=VALUE",
-            help="override a parameter (VALUE is YAML), e.g. --set sales_per_year=20 or "
-            "--set 'additions_social_per_year={plan: annex2, then: 400}'; repeatable",
+            help=t("cli.help.scenario.set", lang),
         )
         p.add_argument(
-            "--realisations", metavar="DIR", help="monitoring data directory for the trend paces"
+            "--realisations", metavar="DIR", help=t("cli.help.scenario.realisations", lang)
         )
 
-    p = scen_sub.add_parser("list", help="the scenarios with a one-line description")
+    p = scen_sub.add_parser("list", help=t("cli.help.scenario.list.command", lang))
     common(p, with_scenario=False)
     p.set_defaults(func=_cmd_list)
 
-    p = scen_sub.add_parser("run", help="project a scenario: print the table or write CSVs")
+    p = scen_sub.add_parser("run", help=t("cli.help.scenario.run.command", lang))
     common(p)
     p.add_argument(
         "--runs",
         type=int,
         metavar="N",
-        help=f"Monte Carlo runs, 1 to {MAX_RUNS:,} (percentiles per year; without it the "
-        "deterministic projection)",
+        help=t("cli.help.scenario.run.runs", lang, max=fmt_number(MAX_RUNS, lang)),
     )
-    p.add_argument("--seed", type=int, metavar="S", help="random seed (reproducible runs)")
+    p.add_argument("--seed", type=int, metavar="S", help=t("cli.help.scenario.run.seed", lang))
     p.add_argument(
         "--table",
         choices=("stock", "retrofits", "solar"),
         default="stock",
-        help="stock (default), or retrofits/solar per corporation",
+        help=t("cli.help.scenario.run.table", lang),
     )
     p.add_argument(
         "--out",
         metavar="FILE.csv",
-        help="write the table to FILE.csv (full precision) and FILE.excel.csv (for Excel with "
-        "Dutch settings); without it the table is printed",
+        help=t("cli.help.scenario.run.out", lang),
     )
-    p.add_argument("--overwrite", action="store_true", help="replace the --out files if they exist")
+    p.add_argument(
+        "--overwrite", action="store_true", help=t("cli.help.scenario.run.overwrite", lang)
+    )
     p.set_defaults(func=_cmd_run)
 
-    p = scen_sub.add_parser("solve", help="social-rent homes a year that a target share takes")
+    p = scen_sub.add_parser("solve", help=t("cli.help.scenario.solve.command", lang))
     common(p)
     p.add_argument(
-        "--target-share", type=float, metavar="PCT", help="target share in percent, e.g. 30"
+        "--target-share",
+        type=float,
+        metavar="PCT",
+        help=t("cli.help.scenario.solve.target_share", lang),
     )
-    p.add_argument(
-        "--by", type=int, metavar="YEAR", help="year the share must be reached (end of year)"
-    )
+    p.add_argument("--by", type=int, metavar="YEAR", help=t("cli.help.scenario.solve.by", lang))
     p.add_argument(
         "--from",
         dest="from_year",
         type=int,
         metavar="YEAR",
-        help="first year of the constant additions (default: the year after the base year)",
+        help=t("cli.help.scenario.solve.from", lang),
     )
     p.add_argument(
         "--total-additions",
         choices=TOTAL_ADDITIONS_RULES,
-        help="on_top (default): total additions rise with the social ones; fixed: they stay",
+        help=t("cli.help.scenario.solve.total_additions", lang),
     )
     p.set_defaults(func=_cmd_solve)
