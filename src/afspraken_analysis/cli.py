@@ -67,9 +67,10 @@ def argparse_in(lang: str):
         argparse._ = original
 
 
-def _early_lang(argv: list[str], lang: str) -> str:
-    """The messages' language before argparse has run (its own errors and --help need it), by
-    the rule of _message_lang: --lang before the command, $AFSPRAKEN_LANG, the report's --lang."""
+def _message_lang(argv: list[str], lang: str) -> str:
+    """The language of the messages, read from the command line before argparse runs (its own
+    errors and --help need it too): --lang before the command, else $AFSPRAKEN_LANG (`lang`),
+    else the command's own --lang (`afspraken report --lang en`), else Dutch (`lang`)."""
     found = []
     for i, a in enumerate(argv):
         value = argv[i + 1] if a == "--lang" and i + 1 < len(argv) else a.removeprefix("--lang=")
@@ -120,16 +121,6 @@ def _internal_error(lang: str) -> int:
     return 3
 
 
-def _message_lang(args: argparse.Namespace, argv: list[str]) -> str:
-    """The language of the messages: --lang before the command, else $AFSPRAKEN_LANG, else the
-    report's own --lang (`afspraken report --lang en`), else Dutch."""
-    before = argv[: argv.index(args.command)] if args.command in argv else argv
-    given = any(a == "--lang" or a.startswith("--lang=") for a in before)
-    if not given and not os.environ.get(LANG_ENV) and getattr(args, "lang", None) in LANGUAGES:
-        return args.lang
-    return args.cli_lang
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run a command. Exit 0 ok, 1 problems found (validate), 2 bad input or arguments (a message
     "fout: ..." / "error: ..." with --lang en), 3 an internal error (the traceback in a file);
@@ -140,10 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(t("cli.error", "nl", message=exc), file=sys.stderr)
         return 2
-    lang = _early_lang(argv, lang)
+    lang = _message_lang(argv, lang)
     with argparse_in(lang):
         args = build_parser(argv, lang).parse_args(argv)
-    lang = args.cli_lang = _message_lang(args, argv)
+    args.cli_lang = lang
     try:
         return args.func(args) or 0
     except UserError as exc:
