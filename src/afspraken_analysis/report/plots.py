@@ -435,6 +435,25 @@ def scenario_lines(
     return fig
 
 
+def _empty_panel(ax, text: str) -> None:
+    """A panel with nothing to draw: `text` in its middle, no axes."""
+    ax.text(
+        0.5,
+        0.5,
+        text,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=8,
+        style="italic",
+        color="#444444",
+    )
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
 def corporation_panels(data: pd.DataFrame, corporation: str, *, lang: str, height_cm: float = 6.0):
     """Three small panels for one corporation: annexes 2, 3 and 4, plan against realisation."""
     with style():
@@ -445,21 +464,7 @@ def corporation_panels(data: pd.DataFrame, corporation: str, *, lang: str, heigh
                 ax.set_title(
                     textwrap.fill(labels.t(f"plot.panel.annex{annex}", lang), 24), fontsize=8.5
                 )
-                ax.text(
-                    0.5,
-                    0.5,
-                    labels.t("plot.not_in_annex", lang, annex=annex),
-                    transform=ax.transAxes,
-                    ha="center",
-                    va="center",
-                    fontsize=8,
-                    style="italic",
-                    color="#444444",
-                )
-                ax.set_xticks([])
-                ax.set_yticks([])
-                for spine in ax.spines.values():
-                    spine.set_visible(False)
+                _empty_panel(ax, labels.t("plot.not_in_annex", lang, annex=annex))
                 continue
             plan_vs_actual(
                 rows.assign(label=rows["year"].astype(str)),
