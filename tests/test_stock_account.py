@@ -210,6 +210,19 @@ def test_the_waterfall_steps_walk_from_start_to_end_by_hand(example):
     assert walk.loc["stock_end_reported", "high"] == 19750
 
 
+def test_a_waterfall_without_a_complete_year_shows_its_note_and_no_axis_numbers(example):
+    from afspraken_analysis.report import account, plots
+
+    empty = account.waterfall_data(example.reset_index().iloc[0:0], "nl")
+    assert empty.empty
+    fig = plots.waterfall(
+        empty, lang="nl", title="t", ylabel="y", axis_note="as", empty_note="geen volledig jaar"
+    )
+    (ax,) = fig.axes
+    assert not ax.get_xticks().size and not ax.get_yticks().size  # no made-up 0.0-1.0 scale
+    assert [t.get_text() for t in ax.texts] == ["geen volledig jaar"]
+
+
 def test_the_template_explains_the_new_flows(tmp_path):
     from openpyxl import load_workbook
 

@@ -634,8 +634,8 @@ def waterfall(
     years = sorted(data["year"].unique()) if not data.empty else []
     with style():
         fig, axes = new_figure(7.5, ncols=max(1, len(years)), sharey=True)
-        if not years:
-            _note(axes[0], empty_note)
+        if not years:  # no axes with made-up ticks: the panel says what is missing
+            _empty_panel(axes[0], empty_note)
             axes[0].set_title(title)
             return fig
         levels = data[data["kind"] != "flow"]["value"]
