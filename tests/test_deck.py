@@ -12,7 +12,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
-from pptx.util import Inches
+from pptx.util import Inches, Pt
 from pypdf import PdfReader
 
 from afspraken_analysis import labels, report
@@ -224,3 +224,17 @@ def test_libreoffice_renders_every_slide(built, tmp_path):
         text = " ".join(page.extract_text().split())
         assert " ".join(slide.shapes.title.text_frame.text.split()) in text, f"slide {n}"
         assert str(n) in text.split(), f"slide {n}: no number"
+
+
+def test_long_bullets_go_over_more_slides_and_short_ones_keep_a_large_font():
+    from afspraken_analysis.report import deck as deck_module
+    from afspraken_analysis.report.deck import Deck
+
+    room = deck_module._room(deck_module.TOP) / Pt(1)
+    short = ["Verkoop: 10 per jaar.", "Sloop: 0 per jaar."]
+    assert Deck.bullet_layout(short) == (15, [short])
+    long = [f"Aanname {i}: " + "een lange toelichting met bron en methode " * 12 for i in range(15)]
+    size, pages = Deck.bullet_layout(long)
+    assert size == 11 and len(pages) > 1
+    assert [item for page in pages for item in page] == long  # all of them, in order
+    assert all(deck_module._bullets_height(page, size) <= room for page in pages)

@@ -31,6 +31,7 @@ DEFAULT_TEMPLATE = DECK_TEMPLATE  # shipped; --slide-template FILE.pptx replaces
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
 TOP = Inches(1.4)  # below the slide title
+BULLET_SPACE = 6  # points after each bullet
 DARK = RGBColor(0x00, 0x3F, 0x6B)
 GREY = RGBColor(0x55, 0x55, 0x55)
 ORANGE_RED = RGBColor(0xD5, 0x5E, 0x00)
@@ -217,12 +218,25 @@ class Deck:
 
     def bullets(self, slide, items, y=TOP, size=18, h=None):
         items = [f"• {i}" for i in items]
-        box = self.text(
-            slide, items, MARGIN, y, WIDTH - 2 * MARGIN, h or HEIGHT - y - Inches(1.0), size
-        )
+        box = self.text(slide, items, MARGIN, y, WIDTH - 2 * MARGIN, h or _room(y), size)
         for para in box.text_frame.paragraphs:
-            para.space_after = Pt(6)
+            para.space_after = Pt(BULLET_SPACE)
         return box
+
+    @staticmethod
+    def bullet_layout(items: list[str], sizes=(15, 13, 11), y=TOP) -> tuple[int, list[list[str]]]:
+        """The font size for `items` as bullets and their share per slide: the largest of `sizes`
+        at which all fit under one title, else the smallest, over as many slides as they need."""
+        room = _room(y) / Pt(1)
+        for size in sizes:
+            if _bullets_height(items, size) <= room:
+                return size, [items]
+        size, pages = sizes[-1], [[]]
+        for item in items:
+            if pages[-1] and _bullets_height([*pages[-1], item], size) > room:
+                pages.append([])
+            pages[-1].append(item)
+        return size, pages
 
     def table(self, slide, header, rows, y=TOP, widths=None, size=14, fills=None):
         """A native table; `fills`: per row, per column an optional background colour."""
@@ -245,6 +259,21 @@ class Deck:
                     cell.fill.solid()
                     cell.fill.fore_color.rgb = fills[r - 1][c]
         return table
+
+
+def _bullets_height(items: list[str], size: int) -> float:
+    """An estimate in points of `items` as bullets of `size` points across the slide: their
+    wrapped lines (a character ~0.55 em wide, the wide side of the fonts LibreOffice and
+    PowerPoint use) and the space after each."""
+    width = (WIDTH - 2 * MARGIN) / Pt(1) - 20  # less the text box's own insets
+    per_line = max(1, int(width / (0.55 * size)))
+    lines = sum(-(-(len(item) + 2) // per_line) for item in items)
+    return lines * size * 1.2 + len(items) * BULLET_SPACE
+
+
+def _room(y) -> int:
+    """The height from `y` down to the footer."""
+    return HEIGHT - y - Inches(1.0)
 
 
 def _slide_number_field(para, number: int, lang: str) -> None:

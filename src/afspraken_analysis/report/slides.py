@@ -609,11 +609,14 @@ def _assumptions_slide(deck: Deck, build: Path, p) -> None:
     notes = _read(build, "tables", "aannames")
     if notes is None:
         return
-    slide = deck.slide(deck.t("slides.assumptions"), deck.t("slides.source.scenarios"))
     items = list(notes["text"])
-    # every assumption stays on the slide: the font shrinks with their number
-    deck.bullets(slide, items, size=15 if len(items) <= 6 else 13 if len(items) <= 9 else 11)
-    deck.notes(slide, [deck.t("slides.notes.assumptions", n=len(items))])
+    # every assumption is shown: in a smaller font, and over more slides when they are long
+    size, pages = deck.bullet_layout(items)
+    for i, page in enumerate(pages):
+        title = deck.t("slides.assumptions" if i == 0 else "slides.assumptions_more")
+        slide = deck.slide(title, deck.t("slides.source.scenarios"))
+        deck.bullets(slide, page, size=size)
+        deck.notes(slide, [deck.t("slides.notes.assumptions", n=len(items))])
 
 
 def _sources_slide(deck: Deck, p) -> None:
