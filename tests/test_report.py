@@ -379,6 +379,43 @@ def test_a_failing_notebook_leaves_the_previous_outputs_intact(tiny_notebooks, t
     assert Path(printed.strip()).resolve() == Path(sys.executable).resolve()
 
 
+@pytest.mark.slow
+def test_a_kernel_runs_its_next_notebook_as_a_fresh_kernel_would(tmp_path, monkeypatch):
+    """Notebooks share a kernel (WORKERS kernels for all of them): what one leaves behind (names,
+    open figures, execution counts) must not reach the next; its outputs are as if run alone."""
+    from afspraken_analysis.report import notebooks
+
+    directory = tmp_path / "notebooks"
+    directory.mkdir()
+    _notebook(
+        directory / "01_leaves.py",
+        "import matplotlib.pyplot as plt\n\nleftover = plt.figure()\nyear = 1999\n",
+    )
+    probe = (
+        "import matplotlib.pyplot as plt\n\n"
+        "print(sorted(n for n in globals() if not n.startswith('_')), plt.get_fignums(),"
+        " get_ipython().execution_count, p.year)\n"
+    )
+    _notebook(directory / "02_probe.py", probe)
+    sources = notebooks.notebook_sources(directory)
+    parameters = {s.stem: {"year": 2025} for s in sources}
+    monkeypatch.setattr(notebooks, "WORKERS", 1)  # one kernel runs both, 01 first
+    shared = tmp_path / "shared"
+    notebooks.run_notebooks(sources, shared, parameters, report.Progress(quiet=True))
+    alone = tmp_path / "alone"
+    notebooks.run_notebooks(sources[1:], alone, parameters, report.Progress(quiet=True))
+
+    def cells(build):
+        nb = nbformat.read(build / "notebooks" / "02_probe.ipynb", as_version=4)
+        return [(c.execution_count, c.outputs) for c in nb.cells if c.cell_type == "code"]
+
+    assert cells(shared) == cells(alone)
+    printed = cells(shared)[-1][1][0]["text"]
+    assert "leftover" not in printed and "[] " in printed and printed.strip().endswith("2025")
+    assert [n for n, _ in cells(shared)] == [1, 2, 3, 4, 5]
+    assert not list(shared.glob(".kernel-*.json"))  # the kernel stopped, its file gone
+
+
 def test_saved_figures_are_identical_on_a_rerun(tmp_path):
     data = pd.DataFrame(
         {

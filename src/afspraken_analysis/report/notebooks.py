@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,16 +22,26 @@ KERNEL_NAME = "python3"
 TIMINGS = "timings.json"  # a build's step times (read here for the run order)
 WORKERS = 2  # notebooks run in parallel on this many kernels
 # Kernel options: quiet logs, and the library modules every notebook imports, imported while the
-# kernel boots (the kernels are started ahead of their notebook, so this overlaps with other
-# work). Only what all notebooks use: a module one notebook needs (plots: matplotlib) would cost
-# every other kernel its import. The notebooks still import what they use; a failing import
-# here only shows in their own import.
-KERNEL_ARGUMENTS = [
-    "--IPKernelApp.log_level=CRITICAL",
-    "--IPKernelApp.exec_lines=import afspraken_analysis.report.blocks, "
-    "afspraken_analysis.report.computed, afspraken_analysis.report.content, "
-    "afspraken_analysis.report.params",
-]
+# kernel boots (the kernels are started before the notebooks, so this overlaps with other work).
+# Only what all notebooks use: a module one notebook needs (plots: matplotlib) would cost every
+# other kernel its import. The notebooks still import what they use; a failing import here only
+# shows in their own import.
+PRELOAD = (
+    "import afspraken_analysis.report.blocks, afspraken_analysis.report.computed, "
+    "afspraken_analysis.report.content, afspraken_analysis.report.params"
+)
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", f"--IPKernelApp.exec_lines={PRELOAD}"]
+# Run in a kernel between two notebooks, so that the next one meets what a fresh kernel offers:
+# an empty namespace but for the preload, no open figure, execution counts from 1. The imported
+# modules stay: not importing them again is why a kernel runs more than one notebook.
+RESET = (
+    "import sys as _sys\n"
+    "if 'matplotlib.pyplot' in _sys.modules:\n"
+    "    _sys.modules['matplotlib.pyplot'].close('all')\n"
+    "del _sys\n"
+    "get_ipython().reset(new_session=True)\n"
+    f"{PRELOAD}\n"
+)
 
 
 @dataclass
@@ -166,8 +176,8 @@ def start_kernel(attempts: int = 3, runtime_dir: Path | None = None):
 def run_notebook(source: Path, output: Path, parameters: dict, km=None) -> None:
     """Execute one notebook with papermill on this environment's python3 kernel.
 
-    `km`: a kernel started ahead (start_kernel); it is shut down afterwards (papermill leaves a
-    kernel it did not start running, with its connection file).
+    `km`: a kernel started ahead (start_kernel) and left running for the caller to reuse or stop
+    (shutdown_kernels); without it papermill starts and stops a kernel of its own.
     """
     import papermill as pm
 
@@ -199,9 +209,6 @@ def run_notebook(source: Path, output: Path, parameters: dict, km=None) -> None:
             exc.ename,
             exc.evalue,
         ) from None
-    finally:
-        if km is not None:
-            shutdown_kernels([km])
     # the notebook as its inputs make it: no run times, random ids or build directory
     reproducible.normalise_notebook(
         output, parameters.get("output_dir", ""), params.relative(source)
@@ -260,71 +267,79 @@ def run_order(sources: list[Path], previous: Path | None = None) -> list[Path]:
     return sorted(sources, key=cost, reverse=True)
 
 
+def reset_kernel(km, timeout: float = 60) -> None:
+    """Prepare a kernel that ran a notebook for the next one (RESET); raises when it fails."""
+    kc = km.blocking_client()
+    kc.start_channels()
+    try:
+        reply = kc.execute_interactive(RESET, silent=True, store_history=False, timeout=timeout)
+    finally:
+        kc.stop_channels()
+    if reply["content"]["status"] != "ok":
+        content = reply["content"]
+        raise RuntimeError(f"resetting the kernel failed: {content.get('ename')}: {content.get('evalue')}")
+
+
 def run_notebooks(
     sources,
     build: Path,
     parameters: dict[str, dict],
     progress: Progress,
-    then=None,
     prepare=None,
 ) -> None:
-    """Run the notebooks on WORKERS kernels; the first failure cancels the ones not started.
+    """Run the notebooks in the order given on WORKERS kernels; a kernel that finishes one takes
+    the next not yet started (reset in between, see RESET). The first failure stops the rest.
 
-    Each kernel is started one notebook ahead, so it boots while other work goes on.
-    `then`: a function for the first worker that has no notebook left (e.g. imports for the PDF).
-    `prepare`: a function run while the first kernels boot, before any notebook starts (e.g.
-    the frames the notebooks share, computed once).
+    `prepare`: a function run while the kernels boot, before any notebook starts (e.g. the
+    frames the notebooks share, computed once).
     """
     out_dir = build / "notebooks"
     out_dir.mkdir(parents=True, exist_ok=True)
-    kernels: dict[int, object] = {}
-    started: list = []  # every kernel of this run, to stop them all on any way out
+    waiting = list(sources)
     lock = threading.Lock()
+    failed = threading.Event()
+    errors: list[BaseException] = []  # in the order they happened
+    started: list = []  # every kernel of this run, to stop them all on any way out
 
-    def prestart(i: int) -> None:
-        with lock:
-            if i < len(sources) and i not in kernels:
-                kernels[i] = start_kernel(runtime_dir=build)
-                started.append(kernels[i])
-
-    def job(i: int) -> None:
-        prestart(i)
-        prestart(i + WORKERS)
-        with lock:
-            km = kernels.pop(i)
-        source = sources[i]
-        progress.run(
-            f"notebook {source.stem}",
-            run_notebook,
-            source,
-            out_dir / f"{source.stem}.ipynb",
-            parameters[source.stem],
-            km,
-        )
+    def worker(km) -> None:
+        fresh = True
+        while not failed.is_set():
+            with lock:
+                if not waiting:
+                    return
+                source = waiting.pop(0)
+            try:
+                if not fresh:
+                    reset_kernel(km)
+                fresh = False
+                progress.run(
+                    f"notebook {source.stem}",
+                    run_notebook,
+                    source,
+                    out_dir / f"{source.stem}.ipynb",
+                    parameters[source.stem],
+                    km,
+                )
+            except BaseException as exc:
+                with lock:
+                    errors.append(exc)
+                failed.set()  # the other kernel finishes its notebook and takes no next one
+                return
 
     try:
-        for i in range(min(WORKERS, len(sources))):
-            prestart(i)
+        for _ in range(min(WORKERS, len(sources))):
+            started.append(start_kernel(runtime_dir=build))
         if prepare is not None:
             prepare()
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            futures = [pool.submit(job, i) for i in range(len(sources))]
-            if then is not None:
-                pool.submit(then)
+        with ThreadPoolExecutor(max_workers=len(started)) as pool:
+            futures = [pool.submit(worker, km) for km in started]
             try:
-                done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+                wait(futures)
             except BaseException:  # Ctrl-C or SIGTERM: stop the running notebooks too
-                for f in futures:
-                    f.cancel()
+                failed.set()
                 shutdown_kernels(list(started))
                 raise
-            failed = [f for f in futures if f in done and f.exception() is not None]
-            if failed:
-                for f in pending:
-                    f.cancel()
-                wait(pending)
-                raise failed[0].exception()
+        if errors:
+            raise errors[0]
     finally:
-        with lock:
-            shutdown_kernels(started)  # e.g. started ahead for a notebook that did not run
-            kernels.clear()
+        shutdown_kernels(started)
