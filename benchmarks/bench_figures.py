@@ -78,7 +78,7 @@ def three_draws_save(fig, name, data, out_dir):
         figures = Path(out_dir) / "figures"
         figures.mkdir(parents=True, exist_ok=True)
         (figures / f"{name}.png").write_bytes(png_bytes(PRINT_DPI))
-        (figures / f"{name}.svg").write_bytes(_svg_bytes(fig))
+        (figures / f"{name}.svg").write_bytes(_svg_bytes(fig, "tight"))
         write_csv(data, figures / f"{name}.csv")
     return png
 
@@ -171,7 +171,10 @@ def compress_levels(figures, repeat: int) -> list[tuple[int, float, int]]:
 
     from afspraken_analysis.report import plots
 
-    images = [Image.open(io.BytesIO(plots._raster_bytes(fig)[0])) for _, fig, _ in figures]
+    images = [
+        Image.open(io.BytesIO(plots._raster_bytes(fig, plots._tight_box(fig))[0]))
+        for _, fig, _ in figures
+    ]
     for image in images:
         image.load()
     rows = []
@@ -213,7 +216,7 @@ def embedded_variants(figures) -> dict[str, dict[str, bytes]]:
     variants = {kind: {} for kind in kinds}
     for name, fig, data in figures:
         key = name.split("/", 1)[1]
-        printed, embedded = plots._raster_bytes(fig)
+        printed, embedded = plots._raster_bytes(fig, plots._tight_box(fig))
         rgb = Image.open(io.BytesIO(printed)).convert("RGB")
         small = rgb.resize(Image.open(io.BytesIO(embedded)).size, Image.LANCZOS)
         images = (three_draws_save(fig, key, data, None), embedded, png(small, EMBED_DPI))

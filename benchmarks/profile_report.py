@@ -5,10 +5,11 @@
 Per notebook (each in a fresh Python process, outside papermill, as the kernel runs it):
 the import cell (split by package from `python -X importtime`, self time), the other cells
 (work) and the figure rendering inside them (matplotlib's savefig, timed around
-`plots._raster_bytes` / `plots._svg_bytes`). Then the PDF step on the executed notebooks of one
-report run: HTML export (the notebooks' rich outputs), WeasyPrint layout (`render`) and drawing/writing
-(`write_pdf`); the image handling is the difference against the same document whose images
-are replaced by a 1x1 PNG (same CSS width, so the same layout otherwise).
+`plots._tight_box`, `plots._raster_bytes`, `plots._svg_bytes`). Then the PDF step on the
+executed notebooks of one report run: HTML export (the notebooks' rich outputs), WeasyPrint
+layout (`render`) and drawing/writing (`write_pdf`); the image handling is the difference
+against the same document whose images are replaced by a 1x1 PNG (same CSS width, so the same
+layout otherwise).
 
 Times are CPU seconds (user+sys) of the process, with wall clock next to them: on a shared
 machine the CPU time is the steadier number. With --write the tables go to
@@ -57,7 +58,7 @@ print("IMPORT-CELL", file=sys.stderr, flush=True)  # -X importtime lines after t
 run("imports", cells[0].source)
 print("END-IMPORT-CELL", file=sys.stderr, flush=True)
 plots = sys.modules.get("afspraken_analysis.report.plots")  # only a notebook that draws has it
-for fname in ("_raster_bytes", "_svg_bytes") if plots is not None else ():
+for fname in ("_tight_box", "_raster_bytes", "_svg_bytes") if plots is not None else ():
     original = getattr(plots, fname)
     def timed(*a, _f=original, **k):
         c0, w0 = clock()

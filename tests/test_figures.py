@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from afspraken_analysis.report import plots
-from afspraken_analysis.style import EMBED_DPI, PRINT_DPI
+from afspraken_analysis.style import EMBED_DPI, PNG_METADATA, PRINT_DPI, style
 
 DATA = pd.DataFrame(
     {
@@ -66,6 +66,15 @@ def test_a_chart_is_drawn_once_as_raster_and_once_as_vector(tmp_path, monkeypatc
     plots.save(_chart(), "f", DATA, tmp_path)
     assert sorted(drawn, key=str) == [("png", PRINT_DPI), ("svg", None)]
     assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["f.csv", "f.png", "f.svg"]
+
+
+def test_the_box_measured_once_crops_the_png_as_savefig_tight_would(tmp_path):
+    fig = _chart()
+    tight = io.BytesIO()
+    with style():
+        fig.savefig(tight, format="png", dpi=PRINT_DPI, metadata=PNG_METADATA, bbox_inches="tight")
+    printed, _ = plots._raster_bytes(fig, plots._tight_box(fig))
+    assert printed == tight.getvalue()
 
 
 def test_without_an_output_directory_only_the_embedded_image_is_made(tmp_path, monkeypatch):
