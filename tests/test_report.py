@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from afspraken_analysis import cli, labels, report, scenarios
 from afspraken_analysis.errors import UserError
-from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR
+from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR, ROOT
 from afspraken_analysis.report import params, plots
 from afspraken_analysis.report.build import build_report
 
@@ -389,12 +389,14 @@ def test_a_kernel_runs_its_next_notebook_as_a_fresh_kernel_would(tmp_path, monke
     directory.mkdir()
     _notebook(
         directory / "01_leaves.py",
-        "import matplotlib.pyplot as plt\n\nleftover = plt.figure()\nyear = 1999\n",
+        "import os\n\nimport matplotlib.pyplot as plt\n\n"
+        "leftover = plt.figure()\nyear = 1999\nos.chdir(os.path.expanduser('~'))\n",
     )
     probe = (
         "import matplotlib.pyplot as plt\n\n"
+        "import os\n\n"
         "print(sorted(n for n in globals() if not n.startswith('_')), plt.get_fignums(),"
-        " get_ipython().execution_count, p.year)\n"
+        " os.getcwd(), get_ipython().execution_count, p.year)\n"
     )
     _notebook(directory / "02_probe.py", probe)
     sources = notebooks.notebook_sources(directory)
@@ -412,6 +414,7 @@ def test_a_kernel_runs_its_next_notebook_as_a_fresh_kernel_would(tmp_path, monke
     assert cells(shared) == cells(alone)
     printed = cells(shared)[-1][1][0]["text"]
     assert "leftover" not in printed and "[] " in printed and printed.strip().endswith("2025")
+    assert f" {ROOT} " in printed  # the working directory the first notebook left is gone
     assert [n for n, _ in cells(shared)] == [1, 2, 3, 4, 5]
     assert not list(shared.glob(".kernel-*.json"))  # the kernel stopped, its file gone
 

@@ -32,13 +32,15 @@ PRELOAD = (
 )
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", f"--IPKernelApp.exec_lines={PRELOAD}"]
 # Run in a kernel between two notebooks, so that the next one meets what a fresh kernel offers:
-# an empty namespace but for the preload, no open figure, execution counts from 1. The imported
-# modules stay: not importing them again is why a kernel runs more than one notebook.
+# an empty namespace but for the preload, no open figure, execution counts from 1, the project
+# root as working directory. The imported modules stay: not importing them again is why a kernel
+# runs more than one notebook.
 RESET = (
-    "import sys as _sys\n"
+    "import os as _os, sys as _sys\n"
     "if 'matplotlib.pyplot' in _sys.modules:\n"
     "    _sys.modules['matplotlib.pyplot'].close('all')\n"
-    "del _sys\n"
+    f"_os.chdir({str(ROOT)!r})\n"
+    "del _os, _sys\n"
     "get_ipython().reset(new_session=True)\n"
     f"{PRELOAD}\n"
 )
@@ -277,7 +279,9 @@ def reset_kernel(km, timeout: float = 60) -> None:
         kc.stop_channels()
     if reply["content"]["status"] != "ok":
         content = reply["content"]
-        raise RuntimeError(f"resetting the kernel failed: {content.get('ename')}: {content.get('evalue')}")
+        raise RuntimeError(
+            f"resetting the kernel failed: {content.get('ename')}: {content.get('evalue')}"
+        )
 
 
 def run_notebooks(
