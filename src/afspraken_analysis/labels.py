@@ -71,10 +71,7 @@ class _Number:
         if not spec and isinstance(value, float):
             value = int(value) if value.is_integer() else value
             spec = "" if isinstance(value, int) else "g"
-        text = format(value, spec)
-        if self.lang == "nl":
-            text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-        return text
+        return _separators(format(value, spec), self.lang)
 
 
 class Text:
@@ -148,9 +145,13 @@ def fmt_number(value, lang: str = "nl", decimals: int = 0) -> str:
     """Format a number the way the language writes it: 1.047 and 25,3 in Dutch."""
     if value is None or value != value:  # None or NaN
         return "–"
-    text = f"{value:,.{decimals}f}"
+    return _separators(f"{value:,.{decimals}f}", lang)
+
+
+def _separators(text: str, lang: str) -> str:
+    """A number Python wrote (1,047.5) with the language's separators: 1.047,5 in Dutch."""
     if lang == "nl":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+        return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return text
 
 
