@@ -139,8 +139,10 @@ def _since(start: tuple[float, float]) -> list[float]:
 
 
 def profile_pdf(build: Path, order: list[str], meta: dict, lang: str) -> dict:
-    """HTML export, layout and writing of report.pdf, and the part the images take."""
-    from afspraken_analysis.report import pdf
+    """HTML export, layout and writing of report.pdf as the report writes it (PDF/A-2a, tagged,
+    with the finisher), the part the images take, and WeasyPrint's bare cost for the same pages
+    (a plain PDF: no PDF/A, no tags, no images)."""
+    from afspraken_analysis.report import pdf, pdftags
 
     start = _clock()
     from weasyprint import CSS, HTML
@@ -156,13 +158,20 @@ def profile_pdf(build: Path, order: list[str], meta: dict, lang: str) -> dict:
     )
     without_images = re.sub(r'src="data:image/[^"]+"', f'src="{tiny}"', document)
     stylesheets = [CSS(filename=str(pdf.STYLESHEET)), CSS(string=pdf.page_css(meta, lang))]
+    archival = {"pdf_variant": pdf.PDF_VARIANT, "pdf_tags": True}
+    variants = (
+        ("", document, archival),
+        (" (no images)", without_images, archival),
+        (" (plain PDF, no images)", without_images, {}),
+    )
     with tempfile.TemporaryDirectory() as tmp:
-        for label, doc in (("", document), (" (no images)", without_images)):
+        for label, doc, options in variants:
             start = _clock()
-            rendered = HTML(string=doc, base_url=tmp).render(stylesheets=stylesheets)
+            rendered = HTML(string=doc, base_url=tmp).render(stylesheets=stylesheets, **options)
             times["layout" + label] = _since(start)
             start = _clock()
-            rendered.write_pdf(Path(tmp) / "r.pdf", pdf_identifier=True)
+            finisher = {"finisher": pdftags.finish} if options else {}
+            rendered.write_pdf(Path(tmp) / "r.pdf", pdf_identifier=True, **options, **finisher)
             times["draw + write" + label] = _since(start)
     full = [a + b for a, b in zip(times["layout"], times["draw + write"], strict=True)]
     bare = [
@@ -182,17 +191,30 @@ def report_run(year: int, monitoring: str | None, out: Path) -> tuple[float, flo
     return children_cpu() - cpu0, time.perf_counter() - wall0
 
 
+def report_steps(out: Path) -> list[tuple[str, float]]:
+    """The report's own step times (timings.json): the notebooks as they ran there, on two
+    kernels that each run several notebooks (report/notebooks.py)."""
+    steps = json.loads((out / "timings.json").read_text(encoding="utf-8"))["steps"]
+    return [(s["name"], s["seconds"]) for s in steps]
+
+
 def fmt(pair) -> str:
     return f"{pair[0]:.2f} ({pair[1]:.1f})"
 
 
-def tables(year, monitoring, report, shared, notebooks, pdf_times) -> str:
+def tables(year, monitoring, report, steps, shared, notebooks, pdf_times) -> str:
     lines = [
         f"Report {year}" + (f" with --monitoring {monitoring}" if monitoring else ""),
         f"(machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f} at the end).",
         "",
         f"Whole report (one `afspraken report` process and its kernels): CPU {report[0]:.1f} s, "
-        f"wall {report[1]:.1f} s.",
+        f"wall {report[1]:.1f} s. Its steps as timings.json records them (wall s; the notebooks"
+        " run two at a time, a kernel taking the next notebook when it is done; report.html and"
+        " slides.pptx are made beside report.pdf):",
+        "",
+        "| step | wall s |",
+        "| --- | --- |",
+        *(f"| {name} | {seconds:.1f} |" for name, seconds in steps),
         "",
         f"Frames computed once per report in the main process (monitoring input, goal tracking, "
         f"annex progress, status roll-up; report/computed.py): {fmt(shared)}.",
@@ -237,6 +259,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report"
         report = report_run(args.year, args.monitoring, out)
+        steps = report_steps(out)
         sources = notebook_sources()
         # as in the build: the shared frames computed once and cached in a build directory,
         # which the notebooks read (report/computed.py)
@@ -256,7 +279,7 @@ def main() -> int:
             )
         meta = manifest.title_meta(p, manifest.inputs_are_fictitious(p))
         pdf_times = profile_pdf(out, [s.stem for s in sources], meta, p.lang)
-    text = tables(args.year, args.monitoring, report, shared, notebooks, pdf_times)
+    text = tables(args.year, args.monitoring, report, steps, shared, notebooks, pdf_times)
     print(text)
     if args.write:
         header = (
