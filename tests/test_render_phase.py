@@ -40,6 +40,9 @@ def _tree(root: Path) -> dict[str, bytes | None]:
     }
 
 
+OVERLAP = 1.5  # seconds the PDF and the deck are made to take, side by side
+
+
 def _wait_for(path: Path) -> None:
     deadline = time.monotonic() + WAIT
     while not path.exists():
@@ -79,6 +82,7 @@ def test_the_html_and_the_deck_are_made_in_a_second_process_while_the_pdf_render
     signs = tmp_path / "signs"
     signs.mkdir()
     render_web, render_pdf = build.render_web, build.render_pdf
+    build_deck = build.slides.build_deck
 
     def web(build_dir, *args):
         (signs / "web.pid").write_text(str(os.getpid()))
@@ -86,10 +90,18 @@ def test_the_html_and_the_deck_are_made_in_a_second_process_while_the_pdf_render
 
     def pdf(*args):
         _wait_for(signs / "web.pid")  # in one process after the other this would never come
+        time.sleep(OVERLAP)
         render_pdf(*args)
+
+    def deck(*args):
+        time.sleep(
+            OVERLAP
+        )  # long enough for the overlap to outweigh the untimed bits between steps
+        build_deck(*args)
 
     monkeypatch.setattr(build, "render_web", web)
     monkeypatch.setattr(build, "render_pdf", pdf)
+    monkeypatch.setattr(build.slides, "build_deck", deck)
     stream = io.StringIO()
     out = _build(tiny, Progress(stream=stream))
 
