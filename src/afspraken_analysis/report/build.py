@@ -149,13 +149,8 @@ def _render(build: Path, p: params.Params, info: BuildInfo, progress: Progress) 
         ("report.html", render_web, (build, bodies, meta, p.lang)),
         ("slides.pptx", slides.build_deck, (build, meta, p)),
     ]
-    gc.collect()
-    gc.freeze()  # what this process holds now: not scanned again, not copied by the fork
-    try:
-        with _Beside(beside, progress), _no_collections():
-            progress.run("report.pdf", render_pdf, build, bodies, meta, p.lang)
-    finally:
-        gc.unfreeze()
+    with _Beside(beside, progress), _no_collections():
+        progress.run("report.pdf", render_pdf, build, bodies, meta, p.lang)
 
 
 @contextmanager
