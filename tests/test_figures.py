@@ -64,7 +64,7 @@ def test_a_chart_is_drawn_once_as_raster_and_once_as_vector(tmp_path, monkeypatc
 
     monkeypatch.setattr(Figure, "savefig", counting)
     plots.save(_chart(), "f", DATA, tmp_path)
-    assert sorted(drawn, key=str) == [("png", PRINT_DPI), ("svg", None)]
+    assert sorted(drawn, key=str) == [("rgba", PRINT_DPI), ("svg", None)]  # PNGs from the pixels
     assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["f.csv", "f.png", "f.svg"]
 
 
@@ -75,6 +75,20 @@ def test_the_box_measured_once_crops_the_png_as_savefig_tight_would(tmp_path):
         fig.savefig(tight, format="png", dpi=PRINT_DPI, metadata=PNG_METADATA, bbox_inches="tight")
     printed, _ = plots._raster_bytes(fig, plots._tight_box(fig))
     assert printed == tight.getvalue()
+
+
+def test_after_write_later_the_png_and_svg_wait_for_write_pending(tmp_path, monkeypatch):
+    at_once = tmp_path / "at_once"
+    embedded = plots.save(_chart(), "f", DATA, at_once)
+    monkeypatch.setattr(plots, "_pending", None)
+    plots.write_later()
+    later = tmp_path / "later"
+    assert plots.save(_chart(), "f", DATA, later) == embedded  # the notebook shows it at once
+    assert sorted(p.name for p in (later / "figures").iterdir()) == ["f.csv"]
+    assert plots.write_pending() == 1
+    for name in ("f.csv", "f.png", "f.svg"):
+        assert (later / "figures" / name).read_bytes() == (at_once / "figures" / name).read_bytes()
+    assert plots.write_pending() == 0  # written once
 
 
 def test_without_an_output_directory_only_the_embedded_image_is_made(tmp_path, monkeypatch):

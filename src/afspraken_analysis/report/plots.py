@@ -528,25 +528,47 @@ def _svg_bytes(fig, box) -> bytes:
     return buffer.getvalue()
 
 
-def _raster_bytes(fig, box) -> tuple[bytes, bytes]:
-    """The figure drawn once, at PRINT_DPI: that PNG (figures/) and, from the same pixels, the
-    copy the notebook and the PDF embed, at EMBED_DPI and opaque RGB (WeasyPrint would split an
-    alpha channel into a mask of its own). The box filter averages the pixels each new pixel
-    covers; Lanczos looked the same at 100 % and made the PNGs twice as large."""
-    from PIL import Image
+def _pixels(fig, box):
+    """The figure drawn once, at PRINT_DPI and cropped to `box`, as RGBA pixels (H x W x 4)."""
+    import numpy as np
 
     buffer = io.BytesIO()
     with style():
-        fig.savefig(buffer, format="png", dpi=PRINT_DPI, metadata=PNG_METADATA, bbox_inches=box)
-    printed = buffer.getvalue()
-    with Image.open(io.BytesIO(printed)) as image:
-        if image.getextrema()[3][0] < 255:  # a transparent pixel: on the page's white
-            image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image)
-        pixels = image.convert("RGB")
-    size = tuple(max(1, round(n * EMBED_DPI / PRINT_DPI)) for n in pixels.size)
+        fig.savefig(buffer, format="rgba", dpi=PRINT_DPI, bbox_inches=box)
+    width, height = int(box.width * PRINT_DPI), int(box.height * PRINT_DPI)  # as Agg sizes it
+    return np.frombuffer(buffer.getvalue(), np.uint8).reshape(height, width, 4)
+
+
+def _print_png(pixels) -> bytes:
+    """figures/<name>.png: the pixels as matplotlib's savefig writes them (the same bytes)."""
+    from matplotlib.image import imsave
+
     buffer = io.BytesIO()
-    pixels.resize(size, Image.BOX).save(buffer, format="png", dpi=(EMBED_DPI, EMBED_DPI))
-    return printed, buffer.getvalue()
+    imsave(buffer, pixels, format="png", dpi=PRINT_DPI, metadata=PNG_METADATA)
+    return buffer.getvalue()
+
+
+def _embedded_png(pixels) -> bytes:
+    """The copy the notebook and the PDF embed: the same pixels at EMBED_DPI, opaque RGB
+    (WeasyPrint would split an alpha channel into a mask of its own). The box filter averages
+    the pixels each new pixel covers; Lanczos looked the same at 100 % and made the PNGs twice
+    as large."""
+    from PIL import Image
+
+    image = Image.fromarray(pixels, "RGBA")
+    if image.getextrema()[3][0] < 255:  # a transparent pixel: on the page's white
+        image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image)
+    rgb = image.convert("RGB")
+    size = tuple(max(1, round(n * EMBED_DPI / PRINT_DPI)) for n in rgb.size)
+    buffer = io.BytesIO()
+    rgb.resize(size, Image.BOX).save(buffer, format="png", dpi=(EMBED_DPI, EMBED_DPI))
+    return buffer.getvalue()
+
+
+def _raster_bytes(fig, box) -> tuple[bytes, bytes]:
+    """figures/<name>.png and the embedded copy, from one drawing."""
+    pixels = _pixels(fig, box)
+    return _print_png(pixels), _embedded_png(pixels)
 
 
 def pipeline_social(data: pd.DataFrame, *, lang: str, title: str, height_cm: float = 6.5):
@@ -597,21 +619,53 @@ def pipeline_social(data: pd.DataFrame, *, lang: str, title: str, height_cm: flo
     return fig
 
 
+# The figure files `save` keeps to write later (write_later), or None: written at once.
+_pending: list | None = None
+
+
+def write_later() -> None:
+    """From now on `save` writes a figure's CSV at once but keeps its 300-dpi PNG and SVG to
+    write in `write_pending`: the report's kernels write them while report.pdf renders, so that
+    the notebooks are done sooner. A notebook run on its own writes everything at once."""
+    global _pending
+    if _pending is None:
+        _pending = []
+
+
+def write_pending() -> int:
+    """Write the figure files kept since `write_later`, in the order they were made; returns
+    how many figures."""
+    jobs = list(_pending or ())
+    for job in jobs:
+        job()
+        _pending.remove(job)
+    return len(jobs)
+
+
+def _write_files(fig, box, pixels, figures: Path, name: str) -> None:
+    (figures / f"{name}.png").write_bytes(_print_png(pixels))
+    (figures / f"{name}.svg").write_bytes(_svg_bytes(fig, box))
+
+
 def save(fig, name: str, data: pd.DataFrame, out_dir: Path | None) -> bytes:
-    """Write figures/<name>.png (300 dpi), .svg and .csv (the data shown) under `out_dir`.
+    """Write figures/<name>.png (300 dpi), .svg and .csv (the data shown) under `out_dir`
+    (the PNG and SVG later, after `write_later`).
 
     Returns the PNG bytes at EMBED_DPI (opaque RGB) that the notebook and the PDF embed: the
     same drawing as figures/<name>.png, resized.
     """
     box = _tight_box(fig)
-    printed, png = _raster_bytes(fig, box)
+    pixels = _pixels(fig, box)
     if out_dir is not None:
         figures = Path(out_dir) / "figures"
         figures.mkdir(parents=True, exist_ok=True)
-        (figures / f"{name}.png").write_bytes(printed)
-        (figures / f"{name}.svg").write_bytes(_svg_bytes(fig, box))
         write_csv(data, figures / f"{name}.csv")
-    return png
+        files = partial(_write_files, fig, box, pixels, figures, name)
+        if _pending is None:
+            files()
+        else:
+            _pending.append(files)
+    return _embedded_png(pixels)
 
 
 def show(
