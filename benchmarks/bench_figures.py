@@ -4,7 +4,7 @@
 
 Before (commit b46cbff) `plots.save` drew every figure three times: a PNG at EMBED_DPI for the
 notebook and the PDF, a PNG at PRINT_DPI for figures/ and an SVG. Now it draws the PNG at
-PRINT_DPI once and derives the embedded copy from its pixels (`plots._raster_bytes`), plus the
+PRINT_DPI once and derives the embedded copy from its pixels (`figurefiles._raster_bytes`), plus the
 SVG. `three_draws_save` below is the old code, kept only to measure against.
 
 1. Per figure: every figure the report notebooks draw (collected by running them in this
@@ -64,7 +64,7 @@ for i, cell in enumerate(cells):
 def three_draws_save(fig, name, data, out_dir):
     """`plots.save` as it was before (b46cbff): three drawings per figure."""
     from afspraken_analysis.report.blocks import write_csv
-    from afspraken_analysis.report.plots import _svg_bytes
+    from afspraken_analysis.report.figurefiles import _svg_bytes
     from afspraken_analysis.style import EMBED_DPI, PNG_METADATA, PRINT_DPI, style
 
     def png_bytes(dpi):
@@ -169,10 +169,10 @@ def compress_levels(figures, repeat: int) -> list[tuple[int, float, int]]:
     """(level, encode CPU seconds summed over the figures, bytes summed) of the 300-dpi PNG."""
     from PIL import Image
 
-    from afspraken_analysis.report import plots
+    from afspraken_analysis.report import figurefiles
 
     images = [
-        Image.open(io.BytesIO(plots._raster_bytes(fig, plots._tight_box(fig))[0]))
+        Image.open(io.BytesIO(figurefiles._raster_bytes(fig, figurefiles._tight_box(fig))[0]))
         for _, fig, _ in figures
     ]
     for image in images:
@@ -203,7 +203,7 @@ def embedded_variants(figures) -> dict[str, dict[str, bytes]]:
     """Kind of embedded image -> figure name -> PNG bytes."""
     from PIL import Image
 
-    from afspraken_analysis.report import plots
+    from afspraken_analysis.report import figurefiles
     from afspraken_analysis.style import EMBED_DPI, PRINT_DPI
 
     def png(image, dpi) -> bytes:
@@ -216,7 +216,7 @@ def embedded_variants(figures) -> dict[str, dict[str, bytes]]:
     variants = {kind: {} for kind in kinds}
     for name, fig, data in figures:
         key = name.split("/", 1)[1]
-        printed, embedded = plots._raster_bytes(fig, plots._tight_box(fig))
+        printed, embedded = figurefiles._raster_bytes(fig, figurefiles._tight_box(fig))
         rgb = Image.open(io.BytesIO(printed)).convert("RGB")
         small = rgb.resize(Image.open(io.BytesIO(embedded)).size, Image.LANCZOS)
         images = (three_draws_save(fig, key, data, None), embedded, png(small, EMBED_DPI))

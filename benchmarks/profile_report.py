@@ -5,7 +5,7 @@
 Per notebook (each in a fresh Python process, outside papermill, as the kernel runs it):
 the import cell (split by package from `python -X importtime`, self time), the other cells
 (work) and the figure rendering inside them (matplotlib's savefig, timed around
-`plots._tight_box`, `plots._raster_bytes`, `plots._svg_bytes`). Then the PDF step on the
+`figurefiles`: the tight box, the pixels, both PNGs and the SVG). Then the PDF step on the
 executed notebooks of one report run: HTML export (the notebooks' rich outputs), WeasyPrint
 layout (`render`) and drawing/writing (`write_pdf`); the image handling is the difference
 against the same document whose images are replaced by a 1x1 PNG (same CSS width, so the same
@@ -57,9 +57,10 @@ def run(key, code):
 print("IMPORT-CELL", file=sys.stderr, flush=True)  # -X importtime lines after this are the cell's
 run("imports", cells[0].source)
 print("END-IMPORT-CELL", file=sys.stderr, flush=True)
-plots = sys.modules.get("afspraken_analysis.report.plots")  # only a notebook that draws has it
-for fname in ("_tight_box", "_raster_bytes", "_svg_bytes") if plots is not None else ():
-    original = getattr(plots, fname)
+files = sys.modules.get("afspraken_analysis.report.figurefiles")  # only where a notebook draws
+names = ("_tight_box", "_pixels", "_print_png", "_embedded_png", "_svg_bytes")
+for fname in names if files is not None else ():
+    original = getattr(files, fname)
     def timed(*a, _f=original, **k):
         c0, w0 = clock()
         try:
@@ -68,7 +69,7 @@ for fname in ("_tight_box", "_raster_bytes", "_svg_bytes") if plots is not None 
             c1, w1 = clock()
             times["figures"][0] += c1 - c0
             times["figures"][1] += w1 - w0
-    setattr(plots, fname, timed)
+    setattr(files, fname, timed)
 for cell in cells[1:]:
     code = cell.source
     if "parameters" in cell.metadata.get("tags", []):

@@ -26,7 +26,7 @@ WINGS = {
         ["cli"],
     ],
     "report": [
-        ["blocks", "params", "pdftags", "pdf", "reproducible", "alttext"],
+        ["blocks", "params", "pdftags", "pdf", "reproducible", "alttext", "figurefiles"],
         ["content", "outlook", "plots", "account", "deck"],
         ["pipeline"],
         ["slides", "notebooks", "web"],

@@ -10,7 +10,7 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from afspraken_analysis.report import plots
+from afspraken_analysis.report import figurefiles, plots
 from afspraken_analysis.style import EMBED_DPI, PNG_METADATA, PRINT_DPI, style
 
 DATA = pd.DataFrame(
@@ -73,22 +73,22 @@ def test_the_box_measured_once_crops_the_png_as_savefig_tight_would(tmp_path):
     tight = io.BytesIO()
     with style():
         fig.savefig(tight, format="png", dpi=PRINT_DPI, metadata=PNG_METADATA, bbox_inches="tight")
-    printed, _ = plots._raster_bytes(fig, plots._tight_box(fig))
+    printed, _ = figurefiles._raster_bytes(fig, figurefiles._tight_box(fig))
     assert printed == tight.getvalue()
 
 
 def test_after_write_later_the_png_and_svg_wait_for_write_pending(tmp_path, monkeypatch):
     at_once = tmp_path / "at_once"
     embedded = plots.save(_chart(), "f", DATA, at_once)
-    monkeypatch.setattr(plots, "_pending", None)
-    plots.write_later()
+    monkeypatch.setattr(figurefiles, "_pending", None)
+    figurefiles.write_later()
     later = tmp_path / "later"
     assert plots.save(_chart(), "f", DATA, later) == embedded  # the notebook shows it at once
     assert sorted(p.name for p in (later / "figures").iterdir()) == ["f.csv"]
-    assert plots.write_pending() == 1
+    assert figurefiles.write_pending() == 1
     for name in ("f.csv", "f.png", "f.svg"):
         assert (later / "figures" / name).read_bytes() == (at_once / "figures" / name).read_bytes()
-    assert plots.write_pending() == 0  # written once
+    assert figurefiles.write_pending() == 0  # written once
 
 
 def test_without_an_output_directory_only_the_embedded_image_is_made(tmp_path, monkeypatch):
