@@ -15,6 +15,7 @@ import pytest
 from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR, ROOT
 from afspraken_analysis.report import Progress, computed, outputs, params
 from afspraken_analysis.report.build import _run_notebooks
+from afspraken_analysis.report.notebooks import shutdown_kernels
 
 
 def _params(tmp_path: Path, monitoring: Path = EXAMPLE_MONITORING_DIR, **more) -> params.Params:
@@ -141,6 +142,9 @@ def test_the_build_caches_the_frames_for_its_kernels_and_removes_the_cache(tmp_p
         "woondeal_start_year": p.woondeal_start_year,
         "output_dir": str(build),
     }
-    _run_notebooks(build, tmp_path / "out", [source], {"01_check": values}, Progress(quiet=True), p)
+    kernels = _run_notebooks(
+        build, tmp_path / "out", [source], {"01_check": values}, Progress(quiet=True), p
+    )
+    shutdown_kernels(kernels)  # still running: they would write the figure files
     assert (build / "notebooks" / "01_check.ipynb").is_file()  # it ran, its assert held
     assert not (build / computed.CACHE_DIR).exists()

@@ -24,7 +24,7 @@ from afspraken_analysis.report.deck import DEFAULT_TEMPLATE
 @pytest.fixture
 def no_notebooks(monkeypatch):
     """build_report without running notebooks or rendering: inputs, manifest and the swap only."""
-    monkeypatch.setattr(build, "_run_notebooks", lambda *args: None)
+    monkeypatch.setattr(build, "_run_notebooks", lambda *args: [])  # no kernels
     monkeypatch.setattr(build, "_render", lambda *args: None)
 
 

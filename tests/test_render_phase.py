@@ -119,6 +119,46 @@ def test_the_html_and_the_deck_are_made_in_a_second_process_while_the_pdf_render
     assert timings["total_seconds"] < steps["notebooks"] + overlapping + steps["manifest.json"]
 
 
+DRAWING = """\
+# %% tags=["parameters"]
+year: int = 2025
+output_dir: str = ""
+
+# %%
+import pandas as pd
+
+from afspraken_analysis.report import figurefiles, params, plots
+
+p = params.check(globals())
+fig, (ax,) = plots.new_figure()
+ax.plot([2024, 2025], [1, 2])
+figurefiles.save(fig, "lijn", pd.DataFrame({"year": [2024, 2025], "n": [1, 2]}), p.output_dir)
+figures = p.output_dir / "figures"
+print(sorted(path.name for path in figures.iterdir()))
+"""
+
+
+@pytest.mark.slow
+def test_the_kernels_write_the_figure_files_beside_the_pdf_and_the_deck_waits(tiny):
+    (tiny["notebooks"] / "02_tekening.py").write_text(DRAWING, encoding="utf-8")
+    stream = io.StringIO()
+    out = _build(tiny, Progress(stream=stream))
+    # the notebook had only the CSV when it printed; the PNG and SVG came after it
+    printed = (out / "notebooks" / "02_tekening.ipynb").read_text(encoding="utf-8")
+    assert "['lijn.csv']" in printed
+    assert sorted(p.name for p in (out / "figures").iterdir()) == [
+        "lijn.csv",
+        "lijn.png",
+        "lijn.svg",
+    ]
+    assert (out / "figures" / "lijn.png").read_bytes().startswith(b"\x89PNG")
+    lines = stream.getvalue().splitlines()
+    done = [i for i, line in enumerate(lines) if "✓ figures/" in line]
+    deck = [i for i, line in enumerate(lines) if "▸ slides.pptx" in line]
+    assert done and deck and done[0] < deck[0]  # the deck started once the figures were written
+    assert not list(out.parent.glob(".2025.build-*"))
+
+
 @pytest.mark.slow
 def test_a_failing_deck_leaves_the_earlier_report_and_no_build_directory(tiny, monkeypatch):
     out = _build(tiny)

@@ -403,9 +403,11 @@ def test_a_kernel_runs_its_next_notebook_as_a_fresh_kernel_would(tmp_path, monke
     parameters = {s.stem: {"year": 2025} for s in sources}
     monkeypatch.setattr(notebooks, "WORKERS", 1)  # one kernel runs both, 01 first
     shared = tmp_path / "shared"
-    notebooks.run_notebooks(sources, shared, parameters, report.Progress(quiet=True))
+    kernels = notebooks.run_notebooks(sources, shared, parameters, report.Progress(quiet=True))
+    notebooks.shutdown_kernels(kernels)
     alone = tmp_path / "alone"
-    notebooks.run_notebooks(sources[1:], alone, parameters, report.Progress(quiet=True))
+    kernels = notebooks.run_notebooks(sources[1:], alone, parameters, report.Progress(quiet=True))
+    notebooks.shutdown_kernels(kernels)
 
     def cells(build):
         nb = nbformat.read(build / "notebooks" / "02_probe.ipynb", as_version=4)

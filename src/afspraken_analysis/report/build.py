@@ -35,12 +35,24 @@ from .notebooks import (
     Progress,
     check_kernel,
     declared_parameters,
+    execute,
     notebook_sources,
     run_notebooks,
     run_order,
+    shutdown_kernels,
 )
 from .pdf import notebook_bodies, render_pdf
 from .web import render_web
+
+# The report's kernels keep the figures' 300-dpi PNG and SVG (figurefiles.write_later) and
+# write them after the notebooks, at low priority, while report.pdf renders: the notebooks, which
+# the PDF waits for, are done sooner. The deck, which shows those PNGs, waits for them.
+WRITE_TIMEOUT = 600  # seconds: a kernel that died writing would otherwise be waited for forever
+FIGURES_LATER = "import afspraken_analysis.report.figurefiles as _f; _f.write_later(); del _f"
+WRITE_FIGURES = (
+    "import os as _os; _os.nice(10); del _os\n"
+    "import afspraken_analysis.report.figurefiles as _f; _f.write_pending(); del _f"
+)
 
 
 def _preload() -> None:
@@ -84,8 +96,11 @@ def build_report(
         slide_template=slide_template(p),
     )
     try:
-        _run_notebooks(build, out, sources, per_notebook, progress, p)
-        _render(build, p, info, progress)
+        kernels = _run_notebooks(build, out, sources, per_notebook, progress, p)
+        try:
+            _render(build, p, info, progress, kernels)
+        finally:
+            shutdown_kernels(kernels)
         files = input_files(p, sources, params_file)
         outputs.unmark(build)  # complete: from here on its manifest says what it is
         progress.run("manifest.json", write_manifest, build, info, files, kernel)
@@ -119,8 +134,9 @@ def _run_notebooks(
     per_notebook: dict,
     progress: Progress,
     p: params.Params,
-) -> None:
+) -> list:
     """The notebooks, slowest first (times of the previous build); the PDF libraries load meanwhile.
+    Returns their kernels, still running: they hold the figure files still to write.
 
     The frames several notebooks show (goal tracking and the like) are computed once, here, while
     the first kernels boot, and cached in the build directory until the notebooks are done.
@@ -132,25 +148,82 @@ def _run_notebooks(
     preload.start()
     cache = partial(computed.write_cache, dataclasses.replace(p, output_dir=build))
     try:
-        progress.run(
-            "notebooks", run_notebooks, order, build, per_notebook, progress, prepare=cache
+        kernels = progress.run(
+            "notebooks",
+            run_notebooks,
+            order,
+            build,
+            per_notebook,
+            progress,
+            prepare=cache,
+            first=FIGURES_LATER,
         )
     finally:
         computed.remove_cache(build)  # not an output: gone before the manifest lists the files
     preload.join()
+    return kernels
 
 
-def _render(build: Path, p: params.Params, info: BuildInfo, progress: Progress) -> None:
+def _render(build: Path, p: params.Params, info: BuildInfo, progress: Progress, kernels) -> None:
     """report.pdf and report.html from the executed notebooks, slides.pptx from the tables and
-    figures; the PDF here, the other two meanwhile in a second process (the PDF takes longest)."""
+    figures; the PDF here, the other two meanwhile in a second process (the PDF takes longest),
+    and the kernels write the figure files meanwhile (the deck waits for them)."""
+    import multiprocessing
+
     meta = title_meta(p, info.fictitious)
     bodies = notebook_bodies(build, info.notebooks)  # the HTML of both editions, read once
+    written = multiprocessing.Event()  # shared with the process forked by _Beside
     beside = [
         ("report.html", render_web, (build, bodies, meta, p.lang)),
+        ("figures/", _wait, (written,)),
         ("slides.pptx", slides.build_deck, (build, meta, p)),
     ]
-    with _Beside(beside, progress), _no_collections():
-        progress.run("report.pdf", render_pdf, build, bodies, meta, p.lang)
+    with _Beside(beside, progress):  # forked first: a fork beside running threads is risky
+        writers = _Writers(kernels, written)
+        with _no_collections():
+            progress.run("report.pdf", render_pdf, build, bodies, meta, p.lang)
+        writers.join()
+
+
+def _wait(event) -> None:
+    event.wait()
+
+
+class _Writers:
+    """Each kernel writes its figure files (WRITE_FIGURES) in a thread of its own; `written` is
+    set when all are done, or failed; join() raises the first failure."""
+
+    def __init__(self, kernels, written):
+        self.written, self.failures = written, []
+        self.left = len(kernels)
+        self.lock = threading.Lock()
+        # daemons: a kernel stopped on an interruption never answers, and must not keep the
+        # process alive
+        self.threads = [
+            threading.Thread(target=self.write, args=(km,), daemon=True) for km in kernels
+        ]
+        for thread in self.threads:
+            thread.start()
+        if not kernels:
+            written.set()
+
+    def write(self, km) -> None:
+        try:
+            execute(km, WRITE_FIGURES, timeout=WRITE_TIMEOUT)
+        except BaseException as exc:  # noqa: BLE001 - raised by join()
+            self.failures.append(exc)
+        finally:
+            shutdown_kernels([km])  # done: stopped here, beside the PDF
+            with self.lock:
+                self.left -= 1
+                if self.left == 0:
+                    self.written.set()
+
+    def join(self) -> None:
+        for thread in self.threads:
+            thread.join()
+        if self.failures:
+            raise self.failures[0]
 
 
 @contextmanager

@@ -9,7 +9,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -272,18 +271,19 @@ def run_order(sources: list[Path], previous: Path | None = None) -> list[Path]:
     return sorted(sources, key=cost, reverse=True)
 
 
-def reset_kernel(km, timeout: float = 60) -> None:
-    """Prepare a kernel that ran a notebook for the next one (RESET); raises when it fails."""
+def execute(km, code: str, timeout: float | None = 60) -> None:
+    """Run `code` in a running kernel, silently (no output, no execution count); raises when it
+    fails. `timeout`: seconds to wait for it, None for as long as it takes."""
     kc = km.blocking_client()
     kc.start_channels()
     try:
-        reply = kc.execute_interactive(RESET, silent=True, store_history=False, timeout=timeout)
+        reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=timeout)
     finally:
         kc.stop_channels()
-    if reply["content"]["status"] != "ok":
-        content = reply["content"]
+    content = reply["content"]
+    if content["status"] != "ok":
         raise RuntimeError(
-            f"resetting the kernel failed: {content.get('ename')}: {content.get('evalue')}"
+            f"{code.splitlines()[-1]} failed: {content.get('ename')}: {content.get('evalue')}"
         )
 
 
@@ -293,60 +293,71 @@ def run_notebooks(
     parameters: dict[str, dict],
     progress: Progress,
     prepare=None,
-) -> None:
+    first: str | None = None,
+) -> list:
     """Run the notebooks in the order given on WORKERS kernels; a kernel that finishes one takes
     the next not yet started (reset in between, see RESET). The first failure stops the rest.
 
     `prepare`: a function run while the kernels boot, before any notebook starts (e.g. the
-    frames the notebooks share, computed once).
+    frames the notebooks share, computed once). `first`: code each kernel runs before its first
+    notebook. Returns the kernels, still running, once every notebook ran (the caller stops
+    them: shutdown_kernels); on a failure they are stopped here.
     """
-    out_dir = build / "notebooks"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    waiting = list(sources)
-    lock = threading.Lock()
-    failed = threading.Event()
-    errors: list[BaseException] = []  # in the order they happened
-    started: list = []  # every kernel of this run, to stop them all on any way out
+    (build / "notebooks").mkdir(parents=True, exist_ok=True)
+    run = _Run(list(sources), build / "notebooks", parameters, progress, first)
+    try:
+        for _ in range(min(WORKERS, len(sources))):
+            run.kernels.append(start_kernel(runtime_dir=build))
+        if prepare is not None:
+            prepare()
+        threads = [threading.Thread(target=run.work, args=(km,)) for km in run.kernels]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if run.errors:
+            raise run.errors[0]
+    except BaseException:  # a failure, or Ctrl-C or SIGTERM: stop the running notebooks too
+        run.failed.set()
+        shutdown_kernels(run.kernels)
+        raise
+    return run.kernels
 
-    def worker(km) -> None:
+
+class _Run:
+    """One run of run_notebooks: the notebooks still waiting, the kernels, the failures."""
+
+    def __init__(self, waiting, out_dir, parameters, progress, first):
+        self.waiting, self.out_dir, self.parameters = waiting, out_dir, parameters
+        self.progress, self.first = progress, first
+        self.lock = threading.Lock()
+        self.failed = threading.Event()
+        self.errors: list[BaseException] = []  # in the order they happened
+        self.kernels: list = []  # every kernel of this run, to stop them all on any way out
+
+    def next_source(self) -> Path | None:
+        with self.lock:
+            return self.waiting.pop(0) if self.waiting and not self.failed.is_set() else None
+
+    def work(self, km) -> None:
+        """One kernel's notebooks, one after the other."""
         fresh = True
-        while not failed.is_set():
-            with lock:
-                if not waiting:
-                    return
-                source = waiting.pop(0)
+        while (source := self.next_source()) is not None:
             try:
-                if not fresh:
-                    reset_kernel(km)
+                prelude = self.first if fresh else RESET
+                if prelude is not None:
+                    execute(km, prelude)
                 fresh = False
-                progress.run(
+                self.progress.run(
                     f"notebook {source.stem}",
                     run_notebook,
                     source,
-                    out_dir / f"{source.stem}.ipynb",
-                    parameters[source.stem],
+                    self.out_dir / f"{source.stem}.ipynb",
+                    self.parameters[source.stem],
                     km,
                 )
-            except BaseException as exc:
-                with lock:
-                    errors.append(exc)
-                failed.set()  # the other kernel finishes its notebook and takes no next one
+            except BaseException as exc:  # noqa: BLE001 - raised by run_notebooks
+                with self.lock:
+                    self.errors.append(exc)
+                self.failed.set()  # the other kernel finishes its notebook and takes no next one
                 return
-
-    try:
-        for _ in range(min(WORKERS, len(sources))):
-            started.append(start_kernel(runtime_dir=build))
-        if prepare is not None:
-            prepare()
-        with ThreadPoolExecutor(max_workers=len(started)) as pool:
-            futures = [pool.submit(worker, km) for km in started]
-            try:
-                wait(futures)
-            except BaseException:  # Ctrl-C or SIGTERM: stop the running notebooks too
-                failed.set()
-                shutdown_kernels(list(started))
-                raise
-        if errors:
-            raise errors[0]
-    finally:
-        shutdown_kernels(started)
