@@ -210,8 +210,9 @@ def tables(year, monitoring, report, steps, shared, notebooks, pdf_times) -> str
         "",
         f"Whole report (one `afspraken report` process and its kernels): CPU {report[0]:.1f} s, "
         f"wall {report[1]:.1f} s. Its steps as timings.json records them (wall s; the notebooks"
-        " run two at a time, a kernel taking the next notebook when it is done; report.html, the figures'"
-        " PNG and SVG (figures/, by the kernels) and slides.pptx are made beside report.pdf):",
+        " run two at a time, a kernel taking the next notebook when it is done; report.html,"
+        " the figures' PNG and SVG (figures/, by the kernels) and slides.pptx are made beside"
+        " report.pdf):",
         "",
         "| step | wall s |",
         "| --- | --- |",
