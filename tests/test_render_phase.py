@@ -160,6 +160,16 @@ def test_the_kernels_write_the_figure_files_beside_the_pdf_and_the_deck_waits(ti
 
 
 @pytest.mark.slow
+def test_a_kernel_failing_to_write_its_figures_fails_the_run_and_leaves_nothing(tiny, monkeypatch):
+    out = _build(tiny)
+    before = _tree(out.parent)
+    monkeypatch.setattr(build, "WRITE_FIGURES", "raise OSError('no space left on device')")
+    with pytest.raises(RuntimeError, match="no space left on device"):
+        _build(tiny)
+    assert _tree(out.parent) == before  # no .2025.build-*, the old report as it was
+
+
+@pytest.mark.slow
 def test_a_failing_deck_leaves_the_earlier_report_and_no_build_directory(tiny, monkeypatch):
     out = _build(tiny)
     before = _tree(out.parent)
