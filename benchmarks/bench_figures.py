@@ -4,8 +4,8 @@
 
 Before (commit b46cbff) `plots.save` drew every figure three times: a PNG at EMBED_DPI for the
 notebook and the PDF, a PNG at PRINT_DPI for figures/ and an SVG. Now it draws the PNG at
-PRINT_DPI once and derives the embedded copy from its pixels (`figurefiles._raster_bytes`), plus the
-SVG. `three_draws_save` below is the old code, kept only to measure against.
+PRINT_DPI once and derives the embedded copy from its pixels (`figurefiles._pixels`,
+`_print_png`, `_embedded_png`), plus the SVG. `three_draws_save` below is the old code, kept only to measure against.
 
 1. Per figure: every figure the report notebooks draw (collected by running them in this
    process), saved alternately the old way and the new way, `--repeat` times; CPU seconds of
@@ -172,7 +172,11 @@ def compress_levels(figures, repeat: int) -> list[tuple[int, float, int]]:
     from afspraken_analysis.report import figurefiles
 
     images = [
-        Image.open(io.BytesIO(figurefiles._raster_bytes(fig, figurefiles._tight_box(fig))[0]))
+        Image.open(
+            io.BytesIO(
+                figurefiles._print_png(figurefiles._pixels(fig, figurefiles._tight_box(fig)))
+            )
+        )
         for _, fig, _ in figures
     ]
     for image in images:
@@ -216,7 +220,8 @@ def embedded_variants(figures) -> dict[str, dict[str, bytes]]:
     variants = {kind: {} for kind in kinds}
     for name, fig, data in figures:
         key = name.split("/", 1)[1]
-        printed, embedded = figurefiles._raster_bytes(fig, figurefiles._tight_box(fig))
+        pixels = figurefiles._pixels(fig, figurefiles._tight_box(fig))
+        printed, embedded = figurefiles._print_png(pixels), figurefiles._embedded_png(pixels)
         rgb = Image.open(io.BytesIO(printed)).convert("RGB")
         small = rgb.resize(Image.open(io.BytesIO(embedded)).size, Image.LANCZOS)
         images = (three_draws_save(fig, key, data, None), embedded, png(small, EMBED_DPI))

@@ -73,7 +73,7 @@ def test_the_box_measured_once_crops_the_png_as_savefig_tight_would(tmp_path):
     tight = io.BytesIO()
     with style():
         fig.savefig(tight, format="png", dpi=PRINT_DPI, metadata=PNG_METADATA, bbox_inches="tight")
-    printed, _ = figurefiles._raster_bytes(fig, figurefiles._tight_box(fig))
+    printed = figurefiles._print_png(figurefiles._pixels(fig, figurefiles._tight_box(fig)))
     assert printed == tight.getvalue()
 
 

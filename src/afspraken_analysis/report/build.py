@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import multiprocessing
 import shutil
 import sys
 import threading
@@ -168,8 +169,6 @@ def _render(build: Path, p: params.Params, info: BuildInfo, progress: Progress, 
     """report.pdf and report.html from the executed notebooks, slides.pptx from the tables and
     figures; the PDF here, the other two meanwhile in a second process (the PDF takes longest),
     and the kernels write the figure files meanwhile (the deck waits for them)."""
-    import multiprocessing
-
     meta = title_meta(p, info.fictitious)
     bodies = notebook_bodies(build, info.notebooks)  # the HTML of both editions, read once
     written = multiprocessing.Event()  # shared with the process forked by _Beside
@@ -256,8 +255,6 @@ class _Beside:
     def __enter__(self):
         if not sys.platform.startswith("linux"):
             return self
-        import multiprocessing
-
         context = multiprocessing.get_context("fork")
         self.receive, send = context.Pipe(duplex=False)
         self.process = context.Process(target=_run_steps, args=(self.steps, send), daemon=True)

@@ -84,12 +84,6 @@ def _embedded_png(pixels) -> bytes:
     return buffer.getvalue()
 
 
-def _raster_bytes(fig, box) -> tuple[bytes, bytes]:
-    """figures/<name>.png and the embedded copy, from one drawing."""
-    pixels = _pixels(fig, box)
-    return _print_png(pixels), _embedded_png(pixels)
-
-
 # The figure files `save` keeps to write later (write_later), or None: written at once.
 _pending: list | None = None
 
