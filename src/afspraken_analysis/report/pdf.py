@@ -150,6 +150,11 @@ def page_css(meta: dict, lang: str) -> str:
     return "\n".join(css)
 
 
+def _article_class(index: int) -> str:
+    """The chapter's class: the first is the opening chapter (report.css styles it tighter)."""
+    return "notebook opening" if index == 0 else "notebook"
+
+
 def report_html(bodies: list[str], meta: dict, lang: str) -> str:
     # The PDF's dates: the data date, not the clock (WeasyPrint reads these two tags).
     date = html.escape(meta["data_date"])
@@ -159,7 +164,9 @@ def report_html(bodies: list[str], meta: dict, lang: str) -> str:
         f'<meta name="dcterms.modified" content="{date}">'
         f"<title>{html.escape(labels.t('report.title', lang, year=meta['year']))}</title>"
         f"</head><body>{title_page_html(meta, lang)}{contents_html(bodies, lang)}"
-        + "".join(f'<article class="notebook">{b}</article>' for b in bodies)
+        + "".join(
+            f'<article class="{_article_class(i)}">{b}</article>' for i, b in enumerate(bodies)
+        )
         + "</body></html>"
     )
 
