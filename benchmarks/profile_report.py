@@ -6,10 +6,12 @@ Per notebook (each in a fresh Python process, outside papermill, as the kernel r
 the import cell (split by package from `python -X importtime`, self time), the other cells
 (work) and the figure rendering inside them (matplotlib's savefig, timed around
 `figurefiles`: the tight box, the pixels, both PNGs and the SVG). Then the PDF step on the
-executed notebooks of one report run: HTML export (the notebooks' rich outputs), WeasyPrint
-layout (`render`) and drawing/writing (`write_pdf`); the image handling is the difference
-against the same document whose images are replaced by a 1x1 PNG (same CSS width, so the same
-layout otherwise).
+executed notebooks of one report run: HTML export (the notebooks' rich outputs), the layout of
+each chapter as the report does it (`pdf.PrintLayout`, mostly while later notebooks run), then
+the title page, contents and page numbers with the drawing and writing (the step `report.pdf`);
+and, for WeasyPrint's own costs, the same pages as one document: layout (`render`) and
+drawing/writing (`write_pdf`), the image handling being the difference against the same document
+whose images are replaced by a 1x1 PNG (same CSS width, so the same layout otherwise).
 
 Times are CPU seconds (user+sys) of the process, with wall clock next to them: on a shared
 machine the CPU time is the steadier number. With --write the tables go to
@@ -140,9 +142,10 @@ def _since(start: tuple[float, float]) -> list[float]:
 
 
 def profile_pdf(build: Path, order: list[str], meta: dict, lang: str) -> dict:
-    """HTML export, layout and writing of report.pdf as the report writes it (PDF/A-2a, tagged,
-    with the finisher), the part the images take, and WeasyPrint's bare cost for the same pages
-    (a plain PDF: no PDF/A, no tags, no images)."""
+    """HTML export; report.pdf as the report makes it (PDF/A-2a, tagged, with the finisher): the
+    layout of each chapter, then the title page and contents, page numbers, drawing and writing;
+    and the same pages as one document, with the part the images take, and WeasyPrint's bare
+    cost (a plain PDF: no PDF/A, no tags, no images)."""
     from afspraken_analysis.report import pdf, pdftags
 
     start = _clock()
@@ -150,15 +153,25 @@ def profile_pdf(build: Path, order: list[str], meta: dict, lang: str) -> dict:
 
     times = {"pdf imports": _since(start)}
     start = _clock()
-    bodies = pdf.notebook_bodies(build, order)
-    document = pdf.report_html(bodies, meta, lang)
+    layout = pdf.PrintLayout(build, order, meta, lang)
+    document = pdf.report_html(layout.bodies(), meta, lang)
     times["html export"] = _since(start)
+    for name in order:  # as the report lays it out: chapter by chapter, most while notebooks run
+        start = _clock()
+        layout.lay_out_next()
+        times[f"layout of chapter {name}"] = _since(start)
+    with tempfile.TemporaryDirectory() as tmp:
+        start = _clock()
+        layout.write(Path(tmp) / "report.pdf")
+        times["title page, contents, page numbers, draw + write"] = _since(start)
+    # WeasyPrint's own costs for the same pages as one document, with and without images
     tiny = (
         "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
         "/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
     )
     without_images = re.sub(r'src="data:image/[^"]+"', f'src="{tiny}"', document)
-    stylesheets = [CSS(filename=str(pdf.STYLESHEET)), CSS(string=pdf.page_css(meta, lang))]
+    page_css = pdf.page_css(meta, lang, title_page=True)
+    stylesheets = [CSS(filename=str(pdf.STYLESHEET)), CSS(string=page_css)]
     archival = {"pdf_variant": pdf.PDF_VARIANT, "pdf_tags": True}
     variants = (
         ("", document, archival),
@@ -210,9 +223,10 @@ def tables(year, monitoring, report, steps, shared, notebooks, pdf_times) -> str
         "",
         f"Whole report (one `afspraken report` process and its kernels): CPU {report[0]:.1f} s, "
         f"wall {report[1]:.1f} s. Its steps as timings.json records them (wall s; the notebooks"
-        " run two at a time, a kernel taking the next notebook when it is done; report.html,"
-        " the figures' PNG and SVG (figures/, by the kernels) and slides.pptx are made beside"
-        " report.pdf):",
+        " run two at a time, a kernel taking the next notebook when it is done; 'report.pdf"
+        " <notebook>' is the layout of its chapter, once it and the chapters before it have"
+        " run, while later notebooks still run; report.html, the figures' PNG and SVG (figures/,"
+        " by the kernels) and slides.pptx are made beside the rest of report.pdf):",
         "",
         "| step | wall s |",
         "| --- | --- |",
@@ -237,7 +251,8 @@ def tables(year, monitoring, report, steps, shared, notebooks, pdf_times) -> str
     count, size = pdf_times.pop("images")
     lines += [
         "",
-        f"PDF step ({count} embedded images, HTML {size / 1e6:.1f} MB): CPU s (wall s)",
+        f"PDF ({count} embedded images, HTML {size / 1e6:.1f} MB), one part after the other in"
+        " one process: CPU s (wall s)",
         "",
         "| part | time |",
         "| --- | --- |",

@@ -26,7 +26,16 @@ WINGS = {
         ["cli"],
     ],
     "report": [
-        ["blocks", "params", "pdftags", "pdf", "reproducible", "alttext", "figurefiles"],
+        [
+            "blocks",
+            "params",
+            "pdftags",
+            "pdflayout",
+            "pdf",
+            "reproducible",
+            "alttext",
+            "figurefiles",
+        ],
         ["content", "outlook", "plots", "account", "deck"],
         ["pipeline"],
         ["slides", "notebooks", "web"],

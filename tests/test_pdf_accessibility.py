@@ -3,12 +3,13 @@ text, tables with header cells), with language, title and outline, and identifie
 and PDF/A-2a in its XMP metadata.
 
 The PDFs here are small reports made of the report's own blocks (a chapter, an annex chart and
-its table) on the shipped data and on the fictitious example data, rendered by `pdf.write_pdf`
+its table) on the shipped data and on the fictitious example data, rendered by `pdf.PrintLayout`
 exactly as the full report is; `test_report.py` checks the figures of the full report.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -68,8 +69,13 @@ def _small_report(out: Path, **values) -> Path:
         + figure
         + table
     )
+    # as the report's run leaves it: an executed notebook whose output is the chapter
+    output = {"output_type": "display_data", "data": {"text/html": body.text}, "metadata": {}}
+    notebook = {"cells": [{"cell_type": "code", "outputs": [output]}], "metadata": {}}
+    (out / "notebooks").mkdir()
+    (out / "notebooks" / "02_doelen.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
     meta = manifest.title_meta(p, p.is_example)
-    pdf.write_pdf(pdf.report_html([body.text], meta, p.lang), meta, p.lang, out / "report.pdf")
+    pdf.PrintLayout(out, ["02_doelen"], meta, p.lang).write(out / "report.pdf")
     return out
 
 

@@ -81,17 +81,17 @@ def test_the_html_and_the_deck_are_made_in_a_second_process_while_the_pdf_render
 ):
     signs = tmp_path / "signs"
     signs.mkdir()
-    render_web, render_pdf = build.render_web, build.render_pdf
+    render_web, write_pdf = build.render_web, build.PrintLayout.write
     build_deck = build.slides.build_deck
 
     def web(build_dir, *args):
         (signs / "web.pid").write_text(str(os.getpid()))
         render_web(build_dir, *args)
 
-    def pdf(*args):
+    def pdf(layout, target):
         _wait_for(signs / "web.pid")  # in one process after the other this would never come
         time.sleep(OVERLAP)
-        render_pdf(*args)
+        write_pdf(layout, target)
 
     def deck(*args):
         time.sleep(
@@ -100,7 +100,7 @@ def test_the_html_and_the_deck_are_made_in_a_second_process_while_the_pdf_render
         build_deck(*args)
 
     monkeypatch.setattr(build, "render_web", web)
-    monkeypatch.setattr(build, "render_pdf", pdf)
+    monkeypatch.setattr(build.PrintLayout, "write", pdf)
     monkeypatch.setattr(build.slides, "build_deck", deck)
     stream = io.StringIO()
     out = _build(tiny, Progress(stream=stream))
@@ -206,12 +206,12 @@ def test_an_interrupted_pdf_stops_the_second_process_first(tiny, tmp_path, monke
         (signs / "deck.pid").write_text(str(os.getpid()))
         time.sleep(WAIT)
 
-    def interrupted_pdf(*args):
+    def interrupted_pdf(layout, target):
         _wait_for(signs / "deck.pid")
         raise KeyboardInterrupt
 
     monkeypatch.setattr(slides, "build_deck", slow_deck)
-    monkeypatch.setattr(build, "render_pdf", interrupted_pdf)
+    monkeypatch.setattr(build.PrintLayout, "write", interrupted_pdf)
     with pytest.raises(KeyboardInterrupt):
         _build(tiny)
     assert not _running(int((signs / "deck.pid").read_text()))

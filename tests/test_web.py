@@ -55,7 +55,7 @@ def page_html(built) -> str:
 
 @pytest.fixture(scope="module")
 def pdf_bodies(built) -> str:
-    """The HTML the PDF is rendered from, as build._render gives it to pdf.render_pdf."""
+    """The HTML the PDF and the web edition are made from (each executed notebook's outputs)."""
     return "".join(
         pdf.notebook_html(pdf.read_notebook(path))
         for path in sorted((built / "notebooks").glob("*.ipynb"))

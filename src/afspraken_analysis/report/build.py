@@ -42,7 +42,7 @@ from .notebooks import (
     run_order,
     shutdown_kernels,
 )
-from .pdf import notebook_bodies, render_pdf
+from .pdf import PrintLayout
 from .web import render_web
 
 # The report's kernels keep the figures' 300-dpi PNG and SVG (figurefiles.write_later) and
@@ -170,7 +170,8 @@ def _render(build: Path, p: params.Params, info: BuildInfo, progress: Progress, 
     figures; the PDF here, the other two meanwhile in a second process (the PDF takes longest),
     and the kernels write the figure files meanwhile (the deck waits for them)."""
     meta = title_meta(p, info.fictitious)
-    bodies = notebook_bodies(build, info.notebooks)  # the HTML of both editions, read once
+    layout = PrintLayout(build, info.notebooks, meta, p.lang)
+    bodies = layout.bodies()  # the HTML of both editions, read once
     written = multiprocessing.Event()  # shared with the process forked by _Beside
     beside = [
         ("report.html", render_web, (build, bodies, meta, p.lang)),
@@ -180,7 +181,7 @@ def _render(build: Path, p: params.Params, info: BuildInfo, progress: Progress, 
     with _Beside(beside, progress):  # forked first: a fork beside running threads is risky
         writers = _Writers(kernels, written)
         with _no_collections():
-            progress.run("report.pdf", render_pdf, build, bodies, meta, p.lang)
+            progress.run("report.pdf", layout.write, build / "report.pdf")
         writers.join()
 
 

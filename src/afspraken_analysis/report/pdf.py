@@ -1,18 +1,20 @@
 """The print PDF: executed notebooks as HTML without code (their rich outputs), framed by a title page and
 contents, styled by report.css and rendered by WeasyPrint as a tagged, archivable PDF (PDF/A-2a,
-also identified as PDF/UA-1)."""
+also identified as PDF/UA-1). Laid out chapter by chapter (PrintLayout), each chapter as soon as its
+notebook has run, so that most of the layout is done while later notebooks still run."""
 
 from __future__ import annotations
 
 import html
 import json
 import re
+from functools import cached_property
 from pathlib import Path
 
 from afspraken_analysis import labels
 from afspraken_analysis.paths import PACKAGE_DIR
 
-from . import pdftags
+from . import pdflayout, pdftags
 
 STYLESHEET = PACKAGE_DIR / "report" / "report.css"
 # a PNG a notebook displays itself (the report's charts are HTML figures with their own text)
@@ -39,6 +41,11 @@ _PDFUA_XMP = """<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 </rdf:li></rdf:Seq></pdfaSchema:property>
 </rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>
 </rdf:RDF>"""
+# The contents' page numbers as PrintLayout found them: the chapters are documents of their own,
+# which report.css's target-counter does not reach.
+FRONT_CSS = '\nnav.contents a::after { content: leader(". ") attr(data-page); }'
+# the CSS counters report.css increments, and the elements it increments them on
+COUNTERS = {"figure": "figure.chart", "table": ".table-block"}
 _HEADING = re.compile(r'<h([12])(?: class="(?!no-toc)[^"]*")? id="([^"]+)">(.*?)</h\1>', re.S)
 
 
@@ -84,17 +91,14 @@ def read_notebook(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def notebook_bodies(build: Path, order: list[str]) -> list[str]:
-    """The printable HTML of each executed notebook in build/notebooks, in report order; computed
-    once and shared by the PDF and the web edition."""
-    return [notebook_html(read_notebook(build / "notebooks" / f"{name}.ipynb")) for name in order]
-
-
-def contents_html(bodies: list[str], lang: str) -> str:
+def contents_html(bodies: list[str], lang: str, pages: dict[str, int] | None = None) -> str:
+    """The contents: every chapter and section heading, with its page number in the PDF when
+    `pages` (anchor → page number) is given."""
     items = []
     for body in bodies:
         for level, anchor, text in _HEADING.findall(body):
-            items.append(f'<li class="toc-{level}"><a href="#{anchor}">{text}</a></li>')
+            page = f' data-page="{pages[anchor]}"' if pages is not None else ""
+            items.append(f'<li class="toc-{level}"><a href="#{anchor}"{page}>{text}</a></li>')
     title = html.escape(labels.t("report.contents", lang))
     return f'<nav class="contents"><h1 class="no-toc">{title}</h1><ul>{"".join(items)}</ul></nav>'
 
@@ -121,8 +125,9 @@ def title_page_html(meta: dict, lang: str) -> str:
     )
 
 
-def page_css(meta: dict, lang: str) -> str:
-    """The language- and data-dependent part of the print stylesheet (running texts)."""
+def page_css(meta: dict, lang: str, *, title_page: bool = False) -> str:
+    """The language- and data-dependent part of the print stylesheet (running texts);
+    `title_page`: for the document that opens with the title page (no running texts on it)."""
 
     def q(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -133,7 +138,6 @@ def page_css(meta: dict, lang: str) -> str:
         + "; } @bottom-right { content: "
         + q(labels.t("report.page", lang))
         + ' " " counter(page) " / " counter(pages); } }',
-        "@page :first { @bottom-left { content: none; } @bottom-right { content: none; } }",
         "figure.chart .caption .title::before { content: "
         + q(labels.t("report.figure", lang) + " ")
         + ' counter(figure) ": "; }',
@@ -141,12 +145,17 @@ def page_css(meta: dict, lang: str) -> str:
         + q(labels.t("report.table", lang) + " ")
         + ' counter(table) ": "; }',
     ]
+    if title_page:
+        css.append(
+            "@page :first { @bottom-left { content: none; } @bottom-right { content: none; } }"
+        )
     if meta["fictitious"]:
         marker = q(labels.t("plot.example_data", lang))
         css.append(
             f"@page {{ @top-center {{ content: {marker}; color: #D55E00; font-weight: bold; }} }}"
-            f"@page :first {{ @top-center {{ content: {marker}; }} }}"
         )
+        if title_page:
+            css.append(f"@page :first {{ @top-center {{ content: {marker}; }} }}")
     return "\n".join(css)
 
 
@@ -155,7 +164,9 @@ def _article_class(index: int) -> str:
     return "notebook opening" if index == 0 else "notebook"
 
 
-def report_html(bodies: list[str], meta: dict, lang: str) -> str:
+def _front(meta: dict, lang: str, contents: str, articles: str = "") -> str:
+    """The document that opens with the title page and the contents (and, in report_html, goes on
+    with the chapters)."""
     # The PDF's dates: the data date, not the clock (WeasyPrint reads these two tags).
     date = html.escape(meta["data_date"])
     return (
@@ -163,11 +174,25 @@ def report_html(bodies: list[str], meta: dict, lang: str) -> str:
         f'<meta name="dcterms.created" content="{date}">'
         f'<meta name="dcterms.modified" content="{date}">'
         f"<title>{html.escape(labels.t('report.title', lang, year=meta['year']))}</title>"
-        f"</head><body>{title_page_html(meta, lang)}{contents_html(bodies, lang)}"
-        + "".join(
-            f'<article class="{_article_class(i)}">{b}</article>' for i, b in enumerate(bodies)
-        )
-        + "</body></html>"
+        f"</head><body>{title_page_html(meta, lang)}{contents}{articles}</body></html>"
+    )
+
+
+def report_html(bodies: list[str], meta: dict, lang: str) -> str:
+    """The whole report as one HTML document. report.pdf is WeasyPrint's rendering of it with
+    report.css and page_css(title_page=True), laid out chapter by chapter (PrintLayout);
+    tests/test_pdf_layout.py holds the two equal."""
+    articles = "".join(
+        f'<article class="{_article_class(i)}">{b}</article>' for i, b in enumerate(bodies)
+    )
+    return _front(meta, lang, contents_html(bodies, lang), articles)
+
+
+def _chapter_html(body: str, index: int, lang: str) -> str:
+    """One chapter as a document of its own."""
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"></head>'
+        f'<body><article class="{_article_class(index)}">{body}</article></body></html>'
     )
 
 
@@ -183,11 +208,110 @@ def _with_pdfua(rdf_metadata):
     return generate
 
 
-def write_pdf(document: str, meta: dict, lang: str, target: Path) -> None:
-    """Render the report as PDF/A-2a + PDF/UA-1: tagged, with language, title and outline."""
-    from xml.etree import ElementTree
+class PrintLayout:
+    """report.pdf, laid out chapter by chapter. A chapter is laid out once its notebook and those
+    of the chapters before it have run (its figures and tables are numbered on from theirs);
+    `write` lays out what is left, then the title page and contents (the page numbers of the
+    headings are known by then), numbers the pages and writes the file. The result is the PDF
+    WeasyPrint makes of the whole report as one document (tests/test_pdf_layout.py)."""
 
-    from weasyprint import CSS, HTML
+    def __init__(self, build: Path, names: list[str], meta: dict, lang: str):
+        self.build, self.names, self.meta, self.lang = build, names, meta, lang
+        self._bodies: dict[str, str] = {}
+        self.chapters: list[pdflayout.LaidOut] = []  # laid out so far, in report order
+        self.counted = dict.fromkeys(COUNTERS, 0)  # figures and tables in those chapters
+
+    @cached_property
+    def fonts(self):
+        """One font configuration for all chapters: one set of embedded fonts."""
+        from weasyprint.text.fonts import FontConfiguration
+
+        return FontConfiguration()
+
+    @cached_property
+    def stylesheet(self):
+        from weasyprint import CSS
+
+        return CSS(filename=str(STYLESHEET), font_config=self.fonts)
+
+    def body(self, name: str) -> str:
+        """A chapter's printable HTML, from its executed notebook in build/notebooks (read once)."""
+        if name not in self._bodies:
+            self._bodies[name] = notebook_html(
+                read_notebook(self.build / "notebooks" / f"{name}.ipynb")
+            )
+        return self._bodies[name]
+
+    def bodies(self) -> list[str]:
+        """Every chapter's printable HTML, in report order (shared with the web edition)."""
+        return [self.body(name) for name in self.names]
+
+    def next_chapter(self) -> str | None:
+        """The notebook whose chapter is laid out next; None when all are."""
+        return self.names[len(self.chapters)] if len(self.chapters) < len(self.names) else None
+
+    def lay_out_next(self) -> None:
+        """Lay out the next chapter, its figures and tables numbered on from the chapters before."""
+        index = len(self.chapters)
+        resets = " ".join(f"{counter} {n}" for counter, n in self.counted.items())
+        css = page_css(self.meta, self.lang) + f"\nbody {{ counter-reset: {resets}; }}"
+        chapter = self._laid_out(_chapter_html(self.body(self.names[index]), index, self.lang), css)
+        for counter, selector in COUNTERS.items():
+            self.counted[counter] += _count(chapter, selector)
+        self.chapters.append(chapter)
+
+    def write(self, target: Path) -> None:
+        """Lay out the chapters still to do and the title page and contents; write the PDF."""
+        while self.next_chapter() is not None:
+            self.lay_out_next()
+        front_pages = 2  # the title page and a page of contents; corrected if the contents run on
+        for _ in range(3):
+            pages = self._heading_pages(front_pages + 1)
+            front = self._laid_out(
+                _front(self.meta, self.lang, contents_html(self.bodies(), self.lang, pages)),
+                page_css(self.meta, self.lang, title_page=True) + FRONT_CSS,
+            )
+            if len(front.pages) == front_pages:
+                break
+            front_pages = len(front.pages)
+        else:
+            raise RuntimeError("the contents' page count does not settle")
+        total = sum(len(laid.pages) for laid in (front, *self.chapters))
+        pages, first = [], 1
+        for laid in (front, *self.chapters):
+            pages += laid.number(first, total)
+            first += len(laid.pages)
+        write_rendered(pdflayout.document(pages, front, self.fonts), target)
+
+    def _laid_out(self, document: str, css: str) -> pdflayout.LaidOut:
+        from weasyprint import CSS
+
+        stylesheets = [self.stylesheet, CSS(string=css, font_config=self.fonts)]
+        return pdflayout.LaidOut(document, stylesheets, self.fonts, str(self.build), PDF_VARIANT)
+
+    def _heading_pages(self, first: int) -> dict[str, int]:
+        """Anchor → page number of the chapters' headings (and every other id), the chapters
+        starting on page `first`."""
+        pages: dict[str, int] = {}
+        for chapter in self.chapters:
+            for page in chapter.pages:
+                for anchor in page.anchors:
+                    pages.setdefault(anchor, first)
+                first += 1
+        return pages
+
+
+def _count(laid: pdflayout.LaidOut, selector: str) -> int:
+    """Elements of a laid-out document that match a CSS selector (as WeasyPrint matches it)."""
+    import cssselect2
+
+    root = cssselect2.ElementWrapper.from_html_root(laid.html.etree_element)
+    return sum(1 for _ in root.query_all(selector))
+
+
+def write_rendered(rendered, target: Path) -> None:
+    """Write the rendered report as PDF/A-2a + PDF/UA-1: tagged, with language, title, outline."""
+    from xml.etree import ElementTree
 
     for prefix, uri in (
         ("pdfaExtension", "http://www.aiim.org/pdfa/ns/extension/"),
@@ -195,10 +319,6 @@ def write_pdf(document: str, meta: dict, lang: str, target: Path) -> None:
         ("pdfaProperty", "http://www.aiim.org/pdfa/ns/property#"),
     ):
         ElementTree.register_namespace(prefix, uri)
-    stylesheets = [CSS(filename=str(STYLESHEET)), CSS(string=page_css(meta, lang))]
-    rendered = HTML(string=document, base_url=str(target.parent)).render(
-        stylesheets=stylesheets, pdf_variant=PDF_VARIANT, pdf_tags=True
-    )
     rendered.metadata.generate_rdf_metadata = _with_pdfua(rendered.metadata.generate_rdf_metadata)
     rendered.write_pdf(
         target,
@@ -208,8 +328,3 @@ def write_pdf(document: str, meta: dict, lang: str, target: Path) -> None:
         pdf_identifier=True,  # the file /ID: a hash of the content, so equal runs stay equal
         finisher=pdftags.finish,  # running headers as artifacts, TH scopes, the ID tree
     )
-
-
-def render_pdf(build: Path, bodies: list[str], meta: dict, lang: str) -> None:
-    """Write build/report.pdf from the notebooks' printable HTML (``notebook_bodies``)."""
-    write_pdf(report_html(bodies, meta, lang), meta, lang, build / "report.pdf")

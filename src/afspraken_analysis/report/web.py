@@ -1,6 +1,6 @@
 """The screen edition: report.html, the same report as the PDF on one self-contained page.
 
-Built from the very HTML the PDF is built from (``pdf.notebook_bodies``, the title page and the
+Built from the very HTML the PDF is built from (``pdf.PrintLayout.bodies``, the title page and the
 contents), then made fit for a screen and for assistive technology: a viewport, a skip link,
 landmarks, numbered captions written out (the PDF numbers them with CSS counters), tables in a
 labelled scroll container with a caption and column header cells, and web.css inlined. Figures

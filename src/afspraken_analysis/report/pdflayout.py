@@ -1,0 +1,85 @@
+"""WeasyPrint's layout of one HTML document, its page numbers set afterwards.
+
+The print PDF is laid out chapter by chapter (pdf.PrintLayout), each chapter an HTML document of
+its own, while later notebooks still run. The running footer's page number and page total are
+known only once every chapter is laid out, and WeasyPrint makes a page's margin boxes at the end
+of its own layout; here they are made again with the numbers the whole report gives them. These are
+the steps of WeasyPrint's ``Document._render`` (internals, pinned by uv.lock at WeasyPrint 70);
+tests/test_pdf_layout.py holds the result, byte for byte, against WeasyPrint's own render of the
+same pages as one document.
+"""
+
+from __future__ import annotations
+
+
+class LaidOut:
+    """One HTML document laid out in pages, as ``HTML(...).render()`` lays it out; `number`
+    gives its pages their place in a longer document."""
+
+    def __init__(self, document: str, stylesheets: list, font_config, base_url: str, variant: str):
+        # WeasyPrint is imported where it is used: the import takes a second, which the report
+        # spends in the background while the first notebooks run (build._preload)
+        from weasyprint import DEFAULT_OPTIONS, HTML
+        from weasyprint.css.counters import CounterStyle
+        from weasyprint.document import Document, Page
+        from weasyprint.formatting_structure.build import build_formatting_structure
+        from weasyprint.layout import layout_document
+        from weasyprint.pdf import VARIANTS
+
+        self.html = HTML(string=document, base_url=base_url)
+        options = dict(DEFAULT_OPTIONS, stylesheets=stylesheets, pdf_variant=variant, pdf_tags=True)
+        _, properties = VARIANTS[variant]
+        for key, value in tuple(options.items()):  # the variant's defaults, as _render sets them
+            if value is None and key in properties:
+                options[key] = properties[key]
+        self.output_intent = options["output_intent"]
+        counter_style = CounterStyle()
+        self.context = Document._build_layout_context(
+            self.html, font_config, counter_style, {}, options
+        )
+        root = build_formatting_structure(
+            self.html.etree_element,
+            self.context.style_for,
+            self.context.get_image_from_uri,
+            self.html.base_url,
+            self.context.target_collector,
+            counter_style,
+            self.context.footnotes,
+        )
+        self.pages = [Page(box) for box in layout_document(self.html, root, self.context)]
+
+    def number(self, first: int, total: int) -> list:
+        """The pages with their margin boxes made again: page numbers from `first`, of `total`."""
+        from weasyprint.formatting_structure import boxes
+        from weasyprint.layout.background import layout_box_backgrounds
+        from weasyprint.layout.page import make_margin_boxes
+
+        for number, page in enumerate(self.pages, start=1):
+            box = page._page_box
+            quote_depth, counters, scopes, groups = self.context.page_maker[number][3]
+            counters = {**counters, "page": [first + number - 1], "pages": [total]}
+            self.context.current_page = number
+            margins = tuple(
+                make_margin_boxes(self.context, box, (quote_depth, counters, scopes, groups))
+            )
+            for margin in margins:
+                layout_box_backgrounds(box, margin, self.context.get_image_from_uri)
+            kept = tuple(child for child in box.children if not isinstance(child, boxes.MarginBox))
+            box.children = kept + margins
+        return self.pages
+
+
+def document(pages: list, first: LaidOut, font_config):
+    """Pages of several LaidOut documents as one WeasyPrint Document, with the metadata of `first`
+    (title, language, dates), ready for ``write_pdf``."""
+    from weasyprint.document import Document, DocumentMetadata
+    from weasyprint.html import get_html_metadata
+
+    return Document(
+        pages,
+        DocumentMetadata(**get_html_metadata(first.html)),
+        first.html.url_fetcher,
+        font_config,
+        {},
+        first.output_intent,
+    )
