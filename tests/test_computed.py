@@ -15,7 +15,9 @@ import pytest
 from afspraken_analysis.paths import EXAMPLE_MONITORING_DIR, ROOT
 from afspraken_analysis.report import Progress, computed, outputs, params
 from afspraken_analysis.report.build import _run_notebooks
+from afspraken_analysis.report.manifest import title_meta
 from afspraken_analysis.report.notebooks import shutdown_kernels
+from afspraken_analysis.report.pdf import PrintLayout
 
 
 def _params(tmp_path: Path, monitoring: Path = EXAMPLE_MONITORING_DIR, **more) -> params.Params:
@@ -142,9 +144,8 @@ def test_the_build_caches_the_frames_for_its_kernels_and_removes_the_cache(tmp_p
         "woondeal_start_year": p.woondeal_start_year,
         "output_dir": str(build),
     }
-    kernels = _run_notebooks(
-        build, tmp_path / "out", [source], {"01_check": values}, Progress(quiet=True), p
-    )
+    layout = PrintLayout(build, ["01_check"], title_meta(p, False), p.lang)
+    kernels = _run_notebooks(build, [source], {"01_check": values}, Progress(quiet=True), p, layout)
     shutdown_kernels(kernels)  # still running: they would write the figure files
     assert (build / "notebooks" / "01_check.ipynb").is_file()  # it ran, its assert held
     assert not (build / computed.CACHE_DIR).exists()

@@ -1,9 +1,10 @@
-"""The render phase after the notebooks: report.pdf in the main process, report.html and
-slides.pptx meanwhile in a second one, with the failure safety of one process: a failing step
-leaves the earlier report untouched and no build directory behind, an interrupted PDF stops the
-second process, and every step is shown and timed.
+"""The render phase: the PDF's chapters laid out while later notebooks run, the rest of report.pdf
+in the main process after them, report.html and slides.pptx meanwhile in a second one, with the
+failure safety of one process: a failing step leaves the earlier report untouched and no build
+directory behind, an interrupted PDF stops the second process, and every step is shown and timed.
 
-Each test builds a tiny one-notebook report (the real renderers of the steps it does not replace).
+Each test builds a tiny one- or two-notebook report (the real renderers of the steps it does not
+replace).
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import time
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.report import Progress, build, params, slides
@@ -64,6 +67,29 @@ def tiny(tmp_path) -> dict:
     notebooks.mkdir()
     (notebooks / "01_klein.py").write_text(NOTEBOOK, encoding="utf-8")
     return {"notebooks": notebooks, "out": tmp_path / "outputs" / "2025"}
+
+
+SLOW = """\
+# %% tags=["parameters"]
+year: int = 2025
+output_dir: str = ""
+
+# %%
+import time
+
+from afspraken_analysis.report import blocks, params
+
+p = params.check(globals())
+time.sleep(3)
+blocks.chapter("Traag", "traag")
+"""
+
+
+@pytest.fixture
+def two(tiny) -> dict:
+    """The tiny report with a second notebook that takes three seconds."""
+    (tiny["notebooks"] / "02_traag.py").write_text(SLOW, encoding="utf-8")
+    return tiny
 
 
 def _build(tiny: dict, progress: Progress | None = None) -> Path:
@@ -216,3 +242,35 @@ def test_an_interrupted_pdf_stops_the_second_process_first(tiny, tmp_path, monke
         _build(tiny)
     assert not _running(int((signs / "deck.pid").read_text()))
     assert _tree(out.parent) == before
+
+
+def _at(lines: str, step: str) -> float:
+    """When a progress line was printed (seconds since the start)."""
+    return float(re.search(rf"\[\s*([\d.]+) s\] {re.escape(step)}", lines).group(1))
+
+
+@pytest.mark.slow
+def test_a_chapter_is_laid_out_while_the_next_notebook_runs(two):
+    stream = io.StringIO()
+    out = _build(two, Progress(stream=stream))
+    lines = stream.getvalue()
+    assert _at(lines, "✓ report.pdf 01_klein") < _at(lines, "✓ notebook 02_traag")
+    assert "▸ report.pdf 02_traag" not in lines  # the last one: with the rest, after the notebooks
+    steps = [s["name"] for s in json.loads((out / "timings.json").read_text("utf-8"))["steps"]]
+    assert "report.pdf 01_klein" in steps and "report.pdf" in steps
+    text = "".join(page.extract_text() for page in PdfReader(out / "report.pdf").pages)
+    assert text.index("Klein") < text.index("Traag")
+
+
+@pytest.mark.slow
+def test_a_chapter_failing_to_lay_out_stops_the_run_and_leaves_nothing(two, monkeypatch):
+    out = _build(two)
+    before = _tree(out.parent)
+
+    def broken(layout):
+        raise RuntimeError("a bug in the layout")
+
+    monkeypatch.setattr(build.PrintLayout, "lay_out_next", broken)
+    with pytest.raises(RuntimeError, match="a bug in the layout"):
+        _build(two)
+    assert _tree(out.parent) == before  # no .2025.build-*, the old report as it was

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import multiprocessing
+import queue
 import shutil
 import sys
 import threading
@@ -39,7 +40,6 @@ from .notebooks import (
     execute,
     notebook_sources,
     run_notebooks,
-    run_order,
     shutdown_kernels,
 )
 from .pdf import PrintLayout
@@ -96,10 +96,12 @@ def build_report(
         fictitious=inputs_are_fictitious(p),
         slide_template=slide_template(p),
     )
+    meta = title_meta(p, info.fictitious)
+    layout = PrintLayout(build, info.notebooks, meta, p.lang)
     try:
-        kernels = _run_notebooks(build, out, sources, per_notebook, progress, p)
+        kernels = _run_notebooks(build, sources, per_notebook, progress, p, layout)
         try:
-            _render(build, p, info, progress, kernels)
+            _render(build, p, meta, layout, progress, kernels)
         finally:
             shutdown_kernels(kernels)
         files = input_files(p, sources, params_file)
@@ -130,21 +132,21 @@ def _parameter_values(p: params.Params, build: Path) -> dict:
 
 def _run_notebooks(
     build: Path,
-    out: Path,
     sources: list[Path],
     per_notebook: dict,
     progress: Progress,
     p: params.Params,
+    layout: PrintLayout,
 ) -> list:
-    """The notebooks, slowest first (times of the previous build); the PDF libraries load meanwhile.
-    Returns their kernels, still running: they hold the figure files still to write.
+    """The notebooks, in report order: the PDF's chapters are laid out meanwhile (_lay_out), each
+    once its notebook and those before it have run. Returns their kernels, still running: they
+    hold the figure files still to write.
 
     The frames several notebooks show (goal tracking and the like) are computed once, here, while
     the first kernels boot, and cached in the build directory until the notebooks are done.
     """
     for sub in ("figures", "tables", "notebooks"):
         (build / sub).mkdir()
-    order = run_order(sources, out / "timings.json")
     preload = threading.Thread(target=_preload, daemon=True)
     preload.start()
     cache = partial(computed.write_cache, dataclasses.replace(p, output_dir=build))
@@ -152,12 +154,13 @@ def _run_notebooks(
         kernels = progress.run(
             "notebooks",
             run_notebooks,
-            order,
+            sources,
             build,
             per_notebook,
             progress,
             prepare=cache,
             first=FIGURES_LATER,
+            meanwhile=partial(_lay_out, layout, progress),
         )
     finally:
         computed.remove_cache(build)  # not an output: gone before the manifest lists the files
@@ -165,12 +168,25 @@ def _run_notebooks(
     return kernels
 
 
-def _render(build: Path, p: params.Params, info: BuildInfo, progress: Progress, kernels) -> None:
+def _lay_out(layout: PrintLayout, progress: Progress, finished: queue.Queue) -> None:
+    """Lay out the PDF's chapters while the notebooks run, each once its notebook and those before
+    it have run (`finished`: notebook names as they finish, then None), until the last finished:
+    the rest is laid out beside the other outputs (_render)."""
+    ran = set()
+    with _no_collections():
+        while (name := finished.get()) is not None:
+            ran.add(name)
+            while layout.next_chapter() in ran and finished.empty():
+                progress.run(f"report.pdf {layout.next_chapter()}", layout.lay_out_next)
+
+
+def _render(
+    build: Path, p: params.Params, meta: dict, layout: PrintLayout, progress: Progress, kernels
+) -> None:
     """report.pdf and report.html from the executed notebooks, slides.pptx from the tables and
-    figures; the PDF here, the other two meanwhile in a second process (the PDF takes longest),
-    and the kernels write the figure files meanwhile (the deck waits for them)."""
-    meta = title_meta(p, info.fictitious)
-    layout = PrintLayout(build, info.notebooks, meta, p.lang)
+    figures; the PDF here (its chapters not laid out yet, then the rest), the other two meanwhile
+    in a second process, and the kernels write the figure files meanwhile (the deck waits for
+    them)."""
     bodies = layout.bodies()  # the HTML of both editions, read once
     written = multiprocessing.Event()  # shared with the process forked by _Beside
     beside = [

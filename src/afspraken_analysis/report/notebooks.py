@@ -3,8 +3,8 @@ kernel, two at a time, with a progress display and the failing cell named on an 
 
 from __future__ import annotations
 
-import json
 import os
+import queue
 import sys
 import threading
 import time
@@ -18,7 +18,7 @@ from afspraken_analysis.paths import NOTEBOOKS_DIR, ROOT
 from . import params, reproducible
 
 KERNEL_NAME = "python3"
-TIMINGS = "timings.json"  # a build's step times (read here for the run order)
+TIMINGS = "timings.json"  # a build's step times
 WORKERS = 2  # notebooks run in parallel on this many kernels
 # Kernel options: quiet logs, and the library modules every notebook imports, imported while the
 # kernel boots (the kernels are started before the notebooks, so this overlaps with other work).
@@ -248,29 +248,6 @@ def _source_cell(executed: Path, exec_count: int | None) -> int | None:
     return None
 
 
-def run_order(sources: list[Path], previous: Path | None = None) -> list[Path]:
-    """The order to start the notebooks in: the slowest first, so the kernels finish together.
-
-    Uses the notebook times of an earlier timings.json when there is one, otherwise a rough
-    cost estimate from the source (figures, scenario runs and loops are what take time).
-    """
-    seconds = {}
-    if previous is not None and previous.exists():
-        try:
-            steps = json.loads(previous.read_text(encoding="utf-8")).get("steps", [])
-            seconds = {s["name"].removeprefix("notebook "): s["seconds"] for s in steps}
-        except (ValueError, KeyError, TypeError):
-            seconds = {}
-
-    def cost(path: Path) -> float:
-        if path.stem in seconds:
-            return seconds[path.stem]
-        text = path.read_text(encoding="utf-8")
-        return text.count("plots.") + text.count("scenarios.") + 3 * text.count("\nfor ")
-
-    return sorted(sources, key=cost, reverse=True)
-
-
 def execute(km, code: str, timeout: float | None = 60) -> None:
     """Run `code` in a running kernel, silently (no output, no execution count); raises when it
     fails. `timeout`: seconds to wait for it, None for as long as it takes."""
@@ -294,14 +271,17 @@ def run_notebooks(
     progress: Progress,
     prepare=None,
     first: str | None = None,
+    meanwhile=None,
 ) -> list:
     """Run the notebooks in the order given on WORKERS kernels; a kernel that finishes one takes
     the next not yet started (reset in between, see RESET). The first failure stops the rest.
 
     `prepare`: a function run while the kernels boot, before any notebook starts (e.g. the
     frames the notebooks share, computed once). `first`: code each kernel runs before its first
-    notebook. Returns the kernels, still running, once every notebook ran (the caller stops
-    them: shutdown_kernels); on a failure they are stopped here.
+    notebook. `meanwhile`: a function run in this thread while the notebooks run, given a queue
+    of the names of the notebooks as they finish, None once no kernel runs one any more; it
+    should return then. Returns the kernels, still running, once every notebook ran (the caller
+    stops them: shutdown_kernels); on a failure they are stopped here.
     """
     (build / "notebooks").mkdir(parents=True, exist_ok=True)
     run = _Run(list(sources), build / "notebooks", parameters, progress, first)
@@ -310,9 +290,14 @@ def run_notebooks(
             run.kernels.append(start_kernel(runtime_dir=build))
         if prepare is not None:
             prepare()
-        threads = [threading.Thread(target=run.work, args=(km,)) for km in run.kernels]
+        # daemons: a notebook whose kernel was stopped under it (on a failure elsewhere) can wait
+        # for its next message for ever (a blocking client), and must not keep the process alive
+        threads = [threading.Thread(target=run.work, args=(km,), daemon=True) for km in run.kernels]
+        run.working = len(threads)
         for thread in threads:
             thread.start()
+        if meanwhile is not None:
+            meanwhile(run.finished)
         for thread in threads:
             thread.join()
         if run.errors:
@@ -334,6 +319,8 @@ class _Run:
         self.failed = threading.Event()
         self.errors: list[BaseException] = []  # in the order they happened
         self.kernels: list = []  # every kernel of this run, to stop them all on any way out
+        self.finished: queue.Queue = queue.Queue()  # notebook names as they finish; then None
+        self.working = 0  # kernels still taking notebooks
 
     def next_source(self) -> Path | None:
         with self.lock:
@@ -341,6 +328,15 @@ class _Run:
 
     def work(self, km) -> None:
         """One kernel's notebooks, one after the other."""
+        try:
+            self._notebooks(km)
+        finally:
+            with self.lock:
+                self.working -= 1
+                if self.working == 0:
+                    self.finished.put(None)
+
+    def _notebooks(self, km) -> None:
         fresh = True
         while (source := self.next_source()) is not None:
             try:
@@ -356,6 +352,7 @@ class _Run:
                     self.parameters[source.stem],
                     km,
                 )
+                self.finished.put(source.stem)
             except BaseException as exc:  # noqa: BLE001 - raised by run_notebooks
                 with self.lock:
                     self.errors.append(exc)
