@@ -17,6 +17,13 @@ from afspraken_analysis.paths import NOTEBOOKS_DIR, ROOT
 
 from . import params, reproducible
 
+# nbformat (under papermill and jupytext) validates notebooks with jsonschema, whose import builds
+# a parser for the "iri" string format from a Lark grammar when rfc3987-syntax is installed
+# (jupyterlab's jupyter-events asks for it): ~1.8 s of CPU in the report's process, in the first
+# notebook's time. No notebook schema uses that format; without the module jsonschema leaves the
+# format unchecked.
+sys.modules.setdefault("rfc3987_syntax", None)
+
 KERNEL_NAME = "python3"
 TIMINGS = "timings.json"  # a build's step times
 WORKERS = 2  # notebooks run in parallel on this many kernels
