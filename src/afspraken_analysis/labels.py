@@ -111,6 +111,11 @@ class Text:
 
     __hash__ = None
 
+    def __deepcopy__(self, memo) -> Text:
+        # a value, never changed once made: a copy may be itself (pandas deep-copies a frame's
+        # attrs, scenario notes included, into the result of every operation on it)
+        return self
+
 
 class Number:
     """A number the tool computed, in a message, written the language's way when rendered:
@@ -118,6 +123,9 @@ class Number:
 
     def __init__(self, value: float, decimals: int = 1):
         self.value, self.decimals = value, decimals
+
+    def __deepcopy__(self, memo) -> Number:
+        return self  # a value, as Text
 
     def render(self, lang: str) -> str:
         whole = float(self.value).is_integer()

@@ -31,6 +31,9 @@ class _Rendered:
     def __str__(self) -> str:
         return self.render(user_lang())
 
+    def __deepcopy__(self, memo):
+        return self  # a value, never changed once made (as labels.Text)
+
 
 class Joined(_Rendered):
     """Parts joined by `sep`, each in the language: a key path ("file, scenario 'x', sd") or the

@@ -158,10 +158,12 @@ def project(
             )
     for key, values in _effective_flows(model).items():
         out[key] = np.concatenate([[np.nan], values])
-    out = out[list(PROJECTION_SCHEMA.columns)]
+    # validated before the attrs are set: pandas deep-copies a frame's attrs into every column
+    # the validation takes out (half the time of a projection)
+    out = PROJECTION_SCHEMA.validate(out[list(PROJECTION_SCHEMA.columns)])
     out.attrs["scenario"] = model.name
     out.attrs["notes"] = list(model.notes)
-    return PROJECTION_SCHEMA.validate(out)
+    return out
 
 
 def check_runs(runs: Any) -> int:
@@ -276,9 +278,9 @@ def summarise(
         out[f"chance_share_ge_{_fmt_q(t)}_pct"] = (
             np.count_nonzero(sim.social_rent_share_pct >= t, axis=1) * 100 / sim.runs
         )
-    df = pd.DataFrame(out)
-    df.attrs.update(runs=sim.runs, seed=sim.seed)
-    return _monte_carlo_schema(q, thresholds).validate(df)
+    df = _monte_carlo_schema(q, thresholds).validate(pd.DataFrame(out))
+    df.attrs.update(runs=sim.runs, seed=sim.seed)  # after the validation: see project()
+    return df
 
 
 def monte_carlo(
