@@ -236,20 +236,13 @@ def pdf_step(report: Path, variants: dict, p, repeat: int) -> list[tuple[str, fl
     import base64
     import re
 
-    import nbformat
     from weasyprint import CSS, HTML
 
     from afspraken_analysis.report import manifest, pdf
 
     meta = manifest.title_meta(p, manifest.inputs_are_fictitious(p))
-    exporter = pdf.html_exporter()
     order = sorted(path.stem for path in (report / "notebooks").glob("*.ipynb"))
-    bodies = [
-        pdf.notebook_html(
-            nbformat.read(report / "notebooks" / f"{n}.ipynb", as_version=4), exporter
-        )
-        for n in order
-    ]
+    bodies = pdf.PrintLayout(report, order, meta, p.lang).bodies()
     document = pdf.report_html(bodies, meta, p.lang)
     figure = re.compile(
         r'(<figure class="chart" id="fig-([^"]+)">\s*<img alt="[^"]*" src=")data:image/png;base64,[^"]+"'
@@ -268,7 +261,10 @@ def pdf_step(report: Path, variants: dict, p, repeat: int) -> list[tuple[str, fl
             document,
         )
         assert len(figure.findall(document)) == len(images), "every figure swapped"
-    sheets = [CSS(filename=str(pdf.STYLESHEET)), CSS(string=pdf.page_css(meta, p.lang))]
+    sheets = [
+        CSS(filename=str(pdf.STYLESHEET)),
+        CSS(string=pdf.page_css(meta, p.lang, title_page=True)),
+    ]
     times = {kind: [] for kind in documents}
     sizes = {}
     with tempfile.TemporaryDirectory() as tmp:
