@@ -173,10 +173,10 @@ def _lay_out(layout: PrintLayout, progress: Progress, finished: queue.Queue) -> 
     it have run (`finished`: notebook names as they finish, then None), until the last finished:
     the rest is laid out beside the other outputs (_render)."""
     ran = set()
-    with _no_collections():
-        while (name := finished.get()) is not None:
-            ran.add(name)
-            while layout.next_chapter() in ran and finished.empty():
+    while (name := finished.get()) is not None:
+        ran.add(name)
+        while layout.next_chapter() in ran and finished.empty():
+            with _no_collections():
                 progress.run(f"report.pdf {layout.next_chapter()}", layout.lay_out_next)
 
 

@@ -27,6 +27,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 KERNEL_NAME = "python3"
 TIMINGS = "timings.json"  # a build's step times
 WORKERS = 2  # notebooks run in parallel on this many kernels
+STOP_TIMEOUT = 10  # seconds a notebook's thread gets to end once its kernel is stopped on a failure
 # Kernel options: quiet logs, and the library modules every notebook imports, imported while the
 # kernel boots (the kernels are started before the notebooks, so this overlaps with other work).
 # Only what all notebooks use: a module one notebook needs (plots: matplotlib) would cost every
@@ -292,6 +293,7 @@ def run_notebooks(
     """
     (build / "notebooks").mkdir(parents=True, exist_ok=True)
     run = _Run(list(sources), build / "notebooks", parameters, progress, first)
+    threads: list[threading.Thread] = []
     try:
         for _ in range(min(WORKERS, len(sources))):
             run.kernels.append(start_kernel(runtime_dir=build))
@@ -301,6 +303,8 @@ def run_notebooks(
         # for its next message for ever (a blocking client), and must not keep the process alive
         threads = [threading.Thread(target=run.work, args=(km,), daemon=True) for km in run.kernels]
         run.working = len(threads)
+        if not threads:
+            run.finished.put(None)  # no notebook to wait for
         for thread in threads:
             thread.start()
         if meanwhile is not None:
@@ -312,6 +316,11 @@ def run_notebooks(
     except BaseException:  # a failure, or Ctrl-C or SIGTERM: stop the running notebooks too
         run.failed.set()
         shutdown_kernels(run.kernels)
+        # a notebook whose kernel stopped is still written (with the error) by its thread: let it
+        # finish before the caller removes the build directory (a thread that waits for its
+        # stopped kernel for ever writes nothing)
+        for thread in threads:
+            thread.join(timeout=STOP_TIMEOUT)
         raise
     return run.kernels
 
