@@ -27,7 +27,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 KERNEL_NAME = "python3"
 TIMINGS = "timings.json"  # a build's step times
 WORKERS = 2  # notebooks run in parallel on this many kernels
-STOP_TIMEOUT = 10  # seconds a notebook's thread gets to end once its kernel is stopped on a failure
+STOP_TIMEOUT = 10  # seconds the notebook threads get to end once their kernels stop on a failure
 # Kernel options: quiet logs, and the library modules every notebook imports, imported while the
 # kernel boots (the kernels are started before the notebooks, so this overlaps with other work).
 # Only what all notebooks use: a module one notebook needs (plots: matplotlib) would cost every
@@ -319,8 +319,9 @@ def run_notebooks(
         # a notebook whose kernel stopped is still written (with the error) by its thread: let it
         # finish before the caller removes the build directory (a thread that waits for its
         # stopped kernel for ever writes nothing)
+        deadline = time.monotonic() + STOP_TIMEOUT
         for thread in threads:
-            thread.join(timeout=STOP_TIMEOUT)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         raise
     return run.kernels
 

@@ -93,11 +93,11 @@ def read_notebook(path: Path) -> dict:
 
 def contents_html(bodies: list[str], lang: str, pages: dict[str, int] | None = None) -> str:
     """The contents: every chapter and section heading, with its page number in the PDF when
-    `pages` (anchor → page number) is given."""
+    `pages` (anchor → page number) is given (none for a heading on no page, as target-counter)."""
     items = []
     for body in bodies:
         for level, anchor, text in _HEADING.findall(body):
-            page = f' data-page="{pages[anchor]}"' if pages is not None else ""
+            page = f' data-page="{pages[anchor]}"' if pages and anchor in pages else ""
             items.append(f'<li class="toc-{level}"><a href="#{anchor}"{page}>{text}</a></li>')
     title = html.escape(labels.t("report.contents", lang))
     return f'<nav class="contents"><h1 class="no-toc">{title}</h1><ul>{"".join(items)}</ul></nav>'
