@@ -256,8 +256,8 @@ class PrintLayout:
         resets = " ".join(f"{counter} {n}" for counter, n in self.counted.items())
         css = page_css(self.meta, self.lang) + f"\nbody {{ counter-reset: {resets}; }}"
         chapter = self._laid_out(_chapter_html(self.body(self.names[index]), index, self.lang), css)
-        for counter, selector in COUNTERS.items():
-            self.counted[counter] += _count(chapter, selector)
+        for counter, n in _counts(chapter).items():
+            self.counted[counter] += n
         self.chapters.append(chapter)
 
     def write(self, target: Path) -> None:
@@ -301,12 +301,13 @@ class PrintLayout:
         return pages
 
 
-def _count(laid: pdflayout.LaidOut, selector: str) -> int:
-    """Elements of a laid-out document that match a CSS selector (as WeasyPrint matches it)."""
+def _counts(laid: pdflayout.LaidOut) -> dict[str, int]:
+    """Counter → the elements of a laid-out document that increment it (COUNTERS), matched as
+    WeasyPrint matches selectors."""
     import cssselect2
 
     root = cssselect2.ElementWrapper.from_html_root(laid.html.etree_element)
-    return sum(1 for _ in root.query_all(selector))
+    return {counter: sum(1 for _ in root.query_all(sel)) for counter, sel in COUNTERS.items()}
 
 
 def write_rendered(rendered, target: Path) -> None:
