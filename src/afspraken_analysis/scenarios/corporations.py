@@ -211,9 +211,9 @@ def _project_corporations(
     out["stock_homes"] = out["corporation"].map(stock).astype(float)
     out["share_of_stock_pct"] = out["homes_cumulative"] * 100.0 / out["stock_homes"]
     out = out.astype({"corporation": "string", "year": "int64", "planned_homes": float})
-    out = out[list(CORPORATION_SCHEMA.columns)]
-    out.attrs["notes"] = [flow_note, on("stock_homes", note("stock_homes"))]
-    return CORPORATION_SCHEMA.validate(out)
+    out = CORPORATION_SCHEMA.validate(out[list(CORPORATION_SCHEMA.columns)])
+    out.attrs["notes"] = [flow_note, on("stock_homes", note("stock_homes"))]  # as project()
+    return out
 
 
 def project_retrofits(
