@@ -132,3 +132,31 @@ def test_the_chapter_by_chapter_pdf_is_the_one_document_pdf(
     assert tables == list(range(1, len(tables) + 1)) and len(tables) == 1 + sections // 3 + 4
     last = pages[-1]
     assert f"{word[2]} {len(pages)} / {len(pages)}" in last.lower()
+
+
+def test_images_are_encoded_beside_the_layout_once_as_weasyprint_encodes_them(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from weasyprint.images import RasterImage
+
+    p, _, meta = _report(tmp_path, "nl", False, 3)
+    layout = pdf.PrintLayout(tmp_path, NAMES, meta, "nl")
+    for _ in NAMES:
+        layout.lay_out_next()
+    chapter = layout.chapters[2]
+    images = {
+        id(box.replacement): box.replacement
+        for page in chapter.pages
+        for box in page._page_box.descendants()
+        if isinstance(getattr(box, "replacement", None), RasterImage)
+    }
+    # the four figures of the made-up chapter show one PNG: WeasyPrint loads a data URL once
+    assert len(images) == 1
+    with ThreadPoolExecutor(1) as pool:
+        chapter.encode_images(pool)
+    for image in images.values():
+        assert "get_x_object" in vars(image)  # the encoded result is waiting
+        ours = image.get_x_object(True, 1)
+        assert "get_x_object" not in vars(image)  # given once: WeasyPrint's own method again
+        theirs = image.get_x_object(True, 1)
+        assert ours is not theirs and ours.data == theirs.data and ours.extra == theirs.extra

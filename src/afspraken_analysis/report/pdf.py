@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
 
@@ -262,8 +263,17 @@ class PrintLayout:
 
     def write(self, target: Path) -> None:
         """Lay out the chapters still to do and the title page and contents; write the PDF."""
-        while self.next_chapter() is not None:
-            self.lay_out_next()
+        with ThreadPoolExecutor(1, thread_name_prefix="pdf-images") as pool:
+            for chapter in self.chapters:
+                chapter.encode_images(pool)
+            while self.next_chapter() is not None:
+                self.lay_out_next()
+                self.chapters[-1].encode_images(pool)
+            self._write(target)
+
+    def _write(self, target: Path) -> None:
+        """The title page and contents laid out with the headings' page numbers; every page
+        numbered; the PDF written."""
         front_pages = 2  # the title page and a page of contents; corrected if the contents run on
         for _ in range(3):
             pages = self._heading_pages(front_pages + 1)

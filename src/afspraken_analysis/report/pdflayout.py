@@ -48,6 +48,22 @@ class LaidOut:
         )
         self.pages = [Page(box) for box in layout_document(self.html, root, self.context)]
 
+    def encode_images(self, pool) -> None:
+        """Encode the pages' raster images for the PDF in `pool`, a thread beside the layout and
+        drawing (Pillow's decoding and encoding leave the interpreter free); write_pdf takes the
+        result when it asks for the image as drawn here, and encodes it itself otherwise."""
+        from weasyprint.formatting_structure import boxes
+        from weasyprint.images import RasterImage
+
+        images = {}
+        for page in self.pages:
+            for box in page._page_box.descendants():
+                if isinstance(box, boxes.ReplacedBox) and isinstance(box.replacement, RasterImage):
+                    # as RasterImage.draw asks for it (dpi ratio 1: no image-resolution option)
+                    images[id(box.replacement)] = box.replacement, box.style["image_rendering"]
+        for image, rendering in images.values():
+            _encode_in(pool, image, rendering == "auto")
+
     def number(self, first: int, total: int) -> list:
         """The pages with their margin boxes made again: page numbers from `first`, of `total`."""
         from weasyprint.formatting_structure import boxes
@@ -83,3 +99,15 @@ def document(pages: list, first: LaidOut, font_config):
         {},
         first.output_intent,
     )
+
+
+def _encode_in(pool, image, interpolate: bool) -> None:
+    """WeasyPrint's encoding of `image` for the PDF (RasterImage.get_x_object), done in `pool`;
+    the image's get_x_object returns that result once, when asked with the same arguments."""
+    future = pool.submit(image.get_x_object, interpolate, 1)
+
+    def get_x_object(*args):
+        del image.get_x_object  # once: the class's method again
+        return future.result() if args == (interpolate, 1) else image.get_x_object(*args)
+
+    image.get_x_object = get_x_object
