@@ -1,5 +1,7 @@
 # ---
 # jupyter:
+#   afspraken:
+#     run_first: true
 #   jupytext:
 #     formats: py:percent
 #     text_representation:

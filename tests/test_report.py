@@ -524,3 +524,19 @@ def test_the_report_validates_notebooks_without_building_the_iri_grammar():
         [sys.executable, "-c", CHECK_VALIDATION], capture_output=True, text=True, check=True
     )
     assert done.stdout.splitlines() == ["invalid notebook caught", "lark imported: False"]
+
+
+def test_a_notebook_that_asks_to_run_first_starts_first_the_others_in_report_order(tmp_path):
+    from afspraken_analysis.report.notebooks import notebook_sources, run_order
+
+    for name in ("00_a", "01_b", "02_long", "03_c"):
+        _notebook(tmp_path / f"{name}.py", "x = 1\n")
+    sources = notebook_sources(tmp_path)
+    assert [s.stem for s in run_order(sources)] == ["00_a", "01_b", "02_long", "03_c"]
+    long = tmp_path / "02_long.py"
+    header = "# ---\n# jupyter:\n#   afspraken:\n#     run_first: true\n# ---\n\n"
+    long.write_text(header + long.read_text(encoding="utf-8"), encoding="utf-8")
+    assert [s.stem for s in run_order(sources)] == ["02_long", "00_a", "01_b", "03_c"]
+    # anything but `run_first: true` under `afspraken` leaves the report order
+    long.write_text(long.read_text(encoding="utf-8").replace("true", "yes please"), "utf-8")
+    assert [s.stem for s in run_order(sources)] == ["00_a", "01_b", "02_long", "03_c"]

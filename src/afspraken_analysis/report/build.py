@@ -40,6 +40,7 @@ from .notebooks import (
     execute,
     notebook_sources,
     run_notebooks,
+    run_order,
     shutdown_kernels,
 )
 from .pdf import PrintLayout
@@ -138,8 +139,9 @@ def _run_notebooks(
     p: params.Params,
     layout: PrintLayout,
 ) -> list:
-    """The notebooks, in report order: the PDF's chapters are laid out meanwhile (_lay_out), each
-    once its notebook and those before it have run. Returns their kernels, still running: they
+    """The notebooks, in report order but for one that asks to run first (run_order): the PDF's
+    chapters are laid out meanwhile (_lay_out), each once its notebook and those before it have
+    run. Returns their kernels, still running: they
     hold the figure files still to write.
 
     The frames several notebooks show (goal tracking and the like) are computed once, here, while
@@ -154,7 +156,7 @@ def _run_notebooks(
         kernels = progress.run(
             "notebooks",
             run_notebooks,
-            sources,
+            run_order(sources),
             build,
             per_notebook,
             progress,

@@ -135,6 +135,20 @@ def check_kernel() -> str:
     return exe
 
 
+def run_order(sources: list[Path]) -> list[Path]:
+    """The notebooks in the order they start: first those whose notebook metadata says
+    `afspraken: {run_first: true}` (one much longer than the others: started second on its
+    kernel, it would finish last and leave its chapter and those after it to be laid out after
+    the notebooks), then the others in report order."""
+    first = [source for source in sources if _runs_first(source)]
+    return first + [source for source in sources if source not in first]
+
+
+def _runs_first(source: Path) -> bool:
+    ours = to_notebook(source).metadata.get("afspraken")
+    return isinstance(ours, dict) and ours.get("run_first") is True
+
+
 def to_notebook(path: Path):
     """A jupytext py:percent file as an nbformat notebook with the python3 kernelspec."""
     import jupytext
