@@ -150,8 +150,11 @@ def _run_notebooks(
     for sub in ("figures", "tables", "notebooks"):
         (build / sub).mkdir()
     preload = threading.Thread(target=_preload, daemon=True)
-    preload.start()
-    cache = partial(computed.write_cache, dataclasses.replace(p, output_dir=build))
+
+    def prepare() -> None:  # once the kernels are launched: nothing delays their boot
+        preload.start()
+        computed.write_cache(dataclasses.replace(p, output_dir=build))
+
     try:
         kernels = progress.run(
             "notebooks",
@@ -160,7 +163,7 @@ def _run_notebooks(
             build,
             per_notebook,
             progress,
-            prepare=cache,
+            prepare=prepare,
             first=FIGURES_LATER,
             meanwhile=partial(_lay_out, layout, progress),
         )

@@ -145,8 +145,21 @@ def run_order(sources: list[Path]) -> list[Path]:
 
 
 def _runs_first(source: Path) -> bool:
-    ours = to_notebook(source).metadata.get("afspraken")
-    return isinstance(ours, dict) and ours.get("run_first") is True
+    """The notebook metadata's `afspraken: {run_first: true}`, read from the jupytext header (its
+    `jupyter:` mapping) without jupytext: its import would delay the kernels' start."""
+    import yaml
+
+    lines = source.read_text(encoding="utf-8").splitlines()
+    if "# ---" not in lines[1:] or lines[0] != "# ---":
+        return False
+    header = "\n".join(line[2:] for line in lines[1 : lines.index("# ---", 1)])
+    try:
+        metadata = yaml.safe_load(header)
+    except yaml.YAMLError:
+        return False  # jupytext reports it when the notebook runs
+    for key in ("jupyter", "afspraken", "run_first"):
+        metadata = metadata.get(key) if isinstance(metadata, dict) else None
+    return metadata is True
 
 
 def to_notebook(path: Path):
