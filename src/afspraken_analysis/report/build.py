@@ -141,8 +141,7 @@ def _run_notebooks(
 ) -> list:
     """The notebooks, in report order but for one that asks to run first (run_order): the PDF's
     chapters are laid out meanwhile (_lay_out), each once its notebook and those before it have
-    run. Returns their kernels, still running: they
-    hold the figure files still to write.
+    run. Returns their kernels, still running: they hold the figure files still to write.
 
     The frames several notebooks show (goal tracking and the like) are computed once, here, while
     the first kernels boot, and cached in the build directory until the notebooks are done.

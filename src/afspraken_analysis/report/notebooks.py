@@ -94,7 +94,7 @@ class Progress:
 
 
 def notebook_sources(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """The numbered notebooks (jupytext py:percent), in run and report order."""
+    """The numbered notebooks (jupytext py:percent), in report order (they run in run_order)."""
     found = sorted(directory.glob("[0-9][0-9]_*.py"))
     if not found:
         raise UserError(f"no notebooks found in {directory} (expected files like 01_afspraken.py)")
