@@ -134,29 +134,63 @@ def test_the_chapter_by_chapter_pdf_is_the_one_document_pdf(
     assert f"{word[2]} {len(pages)} / {len(pages)}" in last.lower()
 
 
-def test_images_are_encoded_beside_the_layout_once_as_weasyprint_encodes_them(tmp_path):
-    from concurrent.futures import ThreadPoolExecutor
+def _raster_images(laid) -> list:
+    """The raster images of a laid-out chapter, each once (WeasyPrint loads a data URL once)."""
+    from weasyprint.images import RasterImage
+
+    found = {
+        id(box.replacement): box.replacement
+        for page in laid.pages
+        for box in page._page_box.descendants()
+        if isinstance(getattr(box, "replacement", None), RasterImage)
+    }
+    return list(found.values())
+
+
+def test_every_image_is_written_as_encoded_beside_the_layout(tmp_path, monkeypatch):
+    """write() hands the encoding of the images to a second thread, and write_pdf takes each
+    result from there (byte-identity with WeasyPrint's own encoding: the test above)."""
+    import threading
 
     from weasyprint.images import RasterImage
+
+    p, _, meta = _report(tmp_path, "nl", False, 3)
+    layout = pdf.PrintLayout(tmp_path, NAMES, meta, "nl")
+    layout.lay_out_next()
+    threads = []
+    own = RasterImage.get_x_object
+
+    def spied(image, *args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return own(image, *args, **kwargs)
+
+    monkeypatch.setattr(RasterImage, "get_x_object", spied)
+    layout.write(tmp_path / "chapters.pdf")
+    images = [image for laid in layout.chapters for image in _raster_images(laid)]
+    # the four figures of the made-up chapter show one PNG: one image, encoded once, beside
+    assert len(images) == 1 and len(threads) == 1 and threads[0].startswith("pdf-images")
+    assert not any("get_x_object" in vars(image) for image in images)  # the result was taken
+
+
+def test_an_encoded_image_is_given_once_and_only_when_asked_for_as_encoded(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
 
     p, _, meta = _report(tmp_path, "nl", False, 3)
     layout = pdf.PrintLayout(tmp_path, NAMES, meta, "nl")
     for _ in NAMES:
         layout.lay_out_next()
     chapter = layout.chapters[2]
-    images = {
-        id(box.replacement): box.replacement
-        for page in chapter.pages
-        for box in page._page_box.descendants()
-        if isinstance(getattr(box, "replacement", None), RasterImage)
-    }
-    # the four figures of the made-up chapter show one PNG: WeasyPrint loads a data URL once
-    assert len(images) == 1
+    (image,) = _raster_images(chapter)
     with ThreadPoolExecutor(1) as pool:
         chapter.encode_images(pool)
-    for image in images.values():
-        assert "get_x_object" in vars(image)  # the encoded result is waiting
-        ours = image.get_x_object(True, 1)
-        assert "get_x_object" not in vars(image)  # given once: WeasyPrint's own method again
-        theirs = image.get_x_object(True, 1)
-        assert ours is not theirs and ours.data == theirs.data and ours.extra == theirs.extra
+        chapter.encode_images(pool)  # asked twice: still one encoding waiting
+    assert "get_x_object" in vars(image)  # the encoded result is waiting
+    ours = image.get_x_object(True, 1)
+    assert "get_x_object" not in vars(image)  # given once: WeasyPrint's own method again
+    theirs = image.get_x_object(True, 1)
+    assert ours.data == theirs.data and ours.extra == theirs.extra
+    # asked for otherwise than encoded (not interpolated): WeasyPrint's own encoding of that
+    with ThreadPoolExecutor(1) as pool:
+        chapter.encode_images(pool)
+    other = image.get_x_object(False, 1)
+    assert other.extra["Interpolate"] == "false" and "get_x_object" not in vars(image)

@@ -537,6 +537,27 @@ def test_a_notebook_that_asks_to_run_first_starts_first_the_others_in_report_ord
     header = "# ---\n# jupyter:\n#   afspraken:\n#     run_first: true\n# ---\n\n"
     long.write_text(header + long.read_text(encoding="utf-8"), encoding="utf-8")
     assert [s.stem for s in run_order(sources)] == ["02_long", "00_a", "01_b", "03_c"]
-    # anything but `run_first: true` under `afspraken` leaves the report order
-    long.write_text(long.read_text(encoding="utf-8").replace("true", "yes please"), "utf-8")
-    assert [s.stem for s in run_order(sources)] == ["00_a", "01_b", "02_long", "03_c"]
+    # anything but `run_first: true` under `afspraken` leaves the report order: another value,
+    # a header PyYAML cannot read (an impossible date, a bad indent), one without its end line
+    body = long.read_text(encoding="utf-8").split("# ---\n\n", 1)[1]
+    for header in (
+        "# ---\n# jupyter:\n#   afspraken:\n#     run_first: yes please\n# ---\n\n",
+        "# ---\n# jupyter:\n#   afspraken:\n#     run_first: true\n# created: 2024-02-30\n# ---\n\n",
+        "# ---\n# jupyter:\n#  afspraken:\n#     run_first: true\n#   x: 1\n# ---\n\n",
+        "# ---\n# jupyter:\n#   afspraken:\n#     run_first: true\n\n",
+    ):
+        long.write_text(header + body, encoding="utf-8")
+        assert [s.stem for s in run_order(sources)] == ["00_a", "01_b", "02_long", "03_c"]
+
+
+def test_the_shipped_report_starts_its_longest_notebook_first():
+    from afspraken_analysis.report.notebooks import notebook_sources, run_order
+
+    order = [source.stem for source in run_order(notebook_sources())]
+    assert order == [
+        "02_doelen",
+        "00_samenvatting",
+        "01_afspraken",
+        "03_scenarios",
+        "04_corporatie",
+    ]

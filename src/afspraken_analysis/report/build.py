@@ -150,7 +150,7 @@ def _run_notebooks(
         (build / sub).mkdir()
     preload = threading.Thread(target=_preload, daemon=True)
 
-    def prepare() -> None:  # once the kernels are launched: nothing delays their boot
+    def prepare() -> None:  # once the kernels are launched: the import no longer holds that back
         preload.start()
         computed.write_cache(dataclasses.replace(p, output_dir=build))
 
@@ -168,7 +168,8 @@ def _run_notebooks(
         )
     finally:
         computed.remove_cache(build)  # not an output: gone before the manifest lists the files
-    preload.join()
+    if preload.ident is not None:  # started by prepare
+        preload.join()
     return kernels
 
 

@@ -155,8 +155,8 @@ def _runs_first(source: Path) -> bool:
     header = "\n".join(line[2:] for line in lines[1 : lines.index("# ---", 1)])
     try:
         metadata = yaml.safe_load(header)
-    except yaml.YAMLError:
-        return False  # jupytext reports it when the notebook runs
+    except (yaml.YAMLError, ValueError, RecursionError):  # ValueError: a date like 2024-02-30
+        return False  # no flag; jupytext reads the header again when the notebook runs
     for key in ("jupyter", "afspraken", "run_first"):
         metadata = metadata.get(key) if isinstance(metadata, dict) else None
     return metadata is True

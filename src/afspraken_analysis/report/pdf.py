@@ -263,13 +263,18 @@ class PrintLayout:
 
     def write(self, target: Path) -> None:
         """Lay out the chapters still to do and the title page and contents; write the PDF."""
-        with ThreadPoolExecutor(1, thread_name_prefix="pdf-images") as pool:
+        pool = ThreadPoolExecutor(1, thread_name_prefix="pdf-images")
+        try:
             for chapter in self.chapters:
                 chapter.encode_images(pool)
             while self.next_chapter() is not None:
                 self.lay_out_next()
                 self.chapters[-1].encode_images(pool)
             self._write(target)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)  # an interruption is not kept waiting
+            raise
+        pool.shutdown()
 
     def _write(self, target: Path) -> None:
         """The title page and contents laid out with the headings' page numbers; every page

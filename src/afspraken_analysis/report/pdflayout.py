@@ -59,7 +59,8 @@ class LaidOut:
         for page in self.pages:
             for box in page._page_box.descendants():
                 if isinstance(box, boxes.ReplacedBox) and isinstance(box.replacement, RasterImage):
-                    # as RasterImage.draw asks for it (dpi ratio 1: no image-resolution option)
+                    # as write_pdf asks for it: interpolated as RasterImage.draw decides, dpi
+                    # ratio 1 (write_pdf's `dpi` option is not set)
                     images[id(box.replacement)] = box.replacement, box.style["image_rendering"]
         for image, rendering in images.values():
             _encode_in(pool, image, rendering == "auto")
@@ -103,11 +104,17 @@ def document(pages: list, first: LaidOut, font_config):
 
 def _encode_in(pool, image, interpolate: bool) -> None:
     """WeasyPrint's encoding of `image` for the PDF (RasterImage.get_x_object), done in `pool`;
-    the image's get_x_object returns that result once, when asked with the same arguments."""
-    future = pool.submit(image.get_x_object, interpolate, 1)
+    the image's get_x_object returns that result once, when asked with the same arguments (and
+    is WeasyPrint's own again after the first call)."""
+    own = type(image).get_x_object
+    if "get_x_object" in vars(image):
+        return  # an encoding is waiting already
+    future = pool.submit(own, image, interpolate, 1)
 
-    def get_x_object(*args):
-        del image.get_x_object  # once: the class's method again
-        return future.result() if args == (interpolate, 1) else image.get_x_object(*args)
+    def get_x_object(*args, **kwargs):
+        vars(image).pop("get_x_object", None)
+        if args == (interpolate, 1) and not kwargs:
+            return future.result()
+        return own(image, *args, **kwargs)
 
     image.get_x_object = get_x_object
