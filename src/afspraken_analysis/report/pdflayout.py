@@ -4,9 +4,10 @@ The print PDF is laid out chapter by chapter (pdf.PrintLayout), each chapter an 
 its own, while later notebooks still run. The running footer's page number and page total are
 known only once every chapter is laid out, and WeasyPrint makes a page's margin boxes at the end
 of its own layout; here they are made again with the numbers the whole report gives them. These are
-the steps of WeasyPrint's ``Document._render`` (internals: pyproject.toml pins WeasyPrint 70.x);
-tests/test_pdf_layout.py holds the result, byte for byte, against WeasyPrint's own render of the
-same pages as one document.
+the steps of WeasyPrint's ``Document._render`` (internals: pyproject.toml pins WeasyPrint 70.x).
+Its images are encoded for the PDF in a second thread while the rest is laid out and drawn
+(`encode_images`, WeasyPrint's own RasterImage.get_x_object). tests/test_pdf_layout.py holds the
+result, byte for byte, against WeasyPrint's own render of the same pages as one document.
 """
 
 from __future__ import annotations
