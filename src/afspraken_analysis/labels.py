@@ -74,7 +74,22 @@ class _Number:
         return _separators(format(value, spec), self.lang)
 
 
-class Text:
+class Rendered:
+    """Something written in a language only when shown (`render(lang)`); str() uses the command
+    line's language (user_lang()). A value, never changed once made."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return self.render(user_lang())
+
+    def __deepcopy__(self, memo) -> Rendered:
+        # a value: a copy may be itself (pandas deep-copies a frame's attrs, scenario notes
+        # included, into the result of every operation on it)
+        return self
+
+
+class Text(Rendered):
     """A message kept language-neutral until it is shown: a label key and its fields.
 
     `render(lang)` fills in the fields in that language: a field that renders itself (a Text, a
@@ -100,9 +115,6 @@ class Text:
         fields = {k: field(v) for k, v in self.fields.items()}
         return _FORMATTER.format(t(self.key, lang), **fields)  # always a format string
 
-    def __str__(self) -> str:
-        return self.render(user_lang())
-
     def __repr__(self) -> str:
         return f"Text({self.key!r}, **{self.fields!r})"
 
@@ -111,28 +123,17 @@ class Text:
 
     __hash__ = None
 
-    def __deepcopy__(self, memo) -> Text:
-        # a value, never changed once made: a copy may be itself (pandas deep-copies a frame's
-        # attrs, scenario notes included, into the result of every operation on it)
-        return self
 
-
-class Number:
+class Number(Rendered):
     """A number the tool computed, in a message, written the language's way when rendered:
     10.000.000 / 10,000,000, 12,5 / 12.5 (a whole number without decimals)."""
 
     def __init__(self, value: float, decimals: int = 1):
         self.value, self.decimals = value, decimals
 
-    def __deepcopy__(self, memo) -> Number:
-        return self  # a value, as Text
-
     def render(self, lang: str) -> str:
         whole = float(self.value).is_integer()
         return fmt_number(self.value, lang, 0 if whole else self.decimals)
-
-    def __str__(self) -> str:
-        return self.render(user_lang())
 
 
 def render(value, lang: str):

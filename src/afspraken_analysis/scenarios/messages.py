@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from afspraken_analysis.errors import UserError
-from afspraken_analysis.labels import Number, Text, render, user_lang
+from afspraken_analysis.labels import Number, Rendered, Text, render
 
 PREFIX = "scenario.problem."
 NOTE_PREFIX = "scenario.cli.note."
@@ -27,15 +27,7 @@ def problem(key: str, /, **fields) -> UserError:
     return UserError(text(key, **fields))
 
 
-class _Rendered:
-    def __str__(self) -> str:
-        return self.render(user_lang())
-
-    def __deepcopy__(self, memo):
-        return self  # a value, never changed once made (as labels.Text)
-
-
-class Joined(_Rendered):
+class Joined(Rendered):
     """Parts joined by `sep`, each in the language: a key path ("file, scenario 'x', sd") or the
     lines of several problems."""
 
