@@ -137,6 +137,10 @@ PARAMS_CASES = [
     ("params_alias_bomb.yml", "line 2, column 8: not valid YAML: alias *a is not allowed"),
     ("params_duplicate_year.yml", "line 2, column 1: not valid YAML: duplicate key 'year'"),
     ("params_latin1.yml", "parameter file is not UTF-8 text (byte 0xE9 on line 1)"),
+    (
+        "params_no_such_date.yml",
+        "line 2, column 7: not valid YAML: 2024-02-30 is not a date that exists",
+    ),
     ("is_a_directory.yml", "parameter file is a directory; give a file"),
 ]
 
@@ -152,6 +156,7 @@ def test_report_params_cases(capsys, tmp_path, name, expected):
 SET_CASES = [
     ("sales_per_year=[&a [1, 2], *a, *a]", "--set 'sales_per_year', line 1", "alias *a"),
     ("sales_per_year={a: 1, a: 2}", "--set 'sales_per_year'", "duplicate key 'a'"),
+    ("sales_per_year=2025-13-01", "--set 'sales_per_year'", "2025-13-01 is not a date that exists"),
     ("sales_per_year=" + "[" * 20000 + "]" * 20000, "--set", "nested more than 50 levels"),
     ("additions_total_per_year=1e308", "additions_total_per_year", "is too large"),
     (

@@ -1,6 +1,7 @@
 """The one way users' YAML is read (scenario files, --set values, report parameter files): safe
 types only, no aliases (an alias bomb expands a few hundred bytes into gigabytes), no duplicate
-keys (the last one would silently win), bounded size and nesting depth."""
+keys (the last one would silently win), no dates that do not exist (PyYAML raises a bare
+ValueError), bounded size and nesting depth."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ MAX_DEPTH = 50  # nesting of mappings and lists
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases, duplicate keys and deep nesting, each at its line."""
+    """SafeLoader that refuses aliases, duplicate keys, impossible dates and deep nesting, each
+    at its line."""
 
     def __init__(self, stream):
         super().__init__(stream)
@@ -70,6 +72,17 @@ class _Loader(yaml.SafeLoader):
                     key_node.start_mark,
                 )
         return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:  # it looks like a date, but the day does not exist (2024-02-30)
+            raise ConstructorError(
+                None, None, Text("yaml.problem.no_such_date", value=node.value), node.start_mark
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 def load(text: str, source: str) -> Any:
