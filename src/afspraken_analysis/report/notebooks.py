@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from afspraken_analysis import yamlfile
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.paths import NOTEBOOKS_DIR, ROOT
 
@@ -147,15 +148,13 @@ def run_order(sources: list[Path]) -> list[Path]:
 def _runs_first(source: Path) -> bool:
     """The notebook metadata's `afspraken: {run_first: true}`, read from the jupytext header (its
     `jupyter:` mapping) without jupytext: its import would delay the kernels' start."""
-    import yaml
-
     lines = source.read_text(encoding="utf-8").splitlines()
     if "# ---" not in lines[1:] or lines[0] != "# ---":
         return False
     header = "\n".join(line[2:] for line in lines[1 : lines.index("# ---", 1)])
     try:
-        metadata = yaml.safe_load(header)
-    except (yaml.YAMLError, ValueError, RecursionError):  # ValueError: a date like 2024-02-30
+        metadata = yamlfile.load(header, str(source))
+    except UserError:
         return False  # no flag; jupytext reads the header again when the notebook runs
     for key in ("jupyter", "afspraken", "run_first"):
         metadata = metadata.get(key) if isinstance(metadata, dict) else None
