@@ -4,6 +4,9 @@ scenarios and report, each with layers; no circles, own imports at the top of ea
 from __future__ import annotations
 
 import ast
+import importlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -164,3 +167,31 @@ def test_no_import_circle():
 def test_no_module_over_700_lines():
     long = {n: len(p.read_text().splitlines()) for n, p in MODULES.items()}
     assert not {n: c for n, c in long.items() if c > 700}
+
+
+def test_the_command_line_starts_without_the_libraries():
+    """`import afspraken_analysis.cli` (every `afspraken` command) and the report wing's package
+    import no pandas, pandera or matplotlib: the packages' names are imported when first used
+    (lazyimport), so `afspraken report` can start its kernels' imports before its own."""
+    code = (
+        "import sys, afspraken_analysis.cli, afspraken_analysis.report; "
+        "print(sorted({'pandas', 'pandera', 'matplotlib'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_packages_names_are_their_modules_own():
+    import afspraken_analysis as aa
+    from afspraken_analysis import data, report
+
+    for name in aa.__all__:
+        assert getattr(aa, name) is getattr(data, name)
+    for name in report.__all__:
+        module = importlib.import_module(f"afspraken_analysis.report.{report._NAMES[name]}")
+        assert getattr(report, name) is getattr(module, name)
+    assert aa.caveats is importlib.import_module("afspraken_analysis.caveats")  # a submodule
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        aa.no_such_name  # noqa: B018
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        report.no_such_name  # noqa: B018

@@ -5,7 +5,8 @@
 >>> aa.agreements_of("Mooiland", role="initiator")
 """
 
-from .data import agreements_of, export, load, load_all, tables
+from .lazyimport import attributes
 
 __all__ = ["agreements_of", "export", "load", "load_all", "tables"]
 __version__ = "0.1.0"
+__getattr__ = attributes(__name__, dict.fromkeys(__all__, "data"))  # imported when first used

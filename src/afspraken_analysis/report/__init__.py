@@ -15,20 +15,21 @@ The notebooks call ``blocks`` (chapters, sections, tables, captions), ``content`
 the notebooks do not need, so it is not imported here).
 """
 
-from .manifest import BuildInfo, data_basis, git_commit, inputs_are_fictitious
-from .notebooks import NotebookFailure, Progress, notebook_sources, run_notebook
-from .outlook import scenario_assumptions, scenario_for, what_it_takes
+from afspraken_analysis.lazyimport import attributes
 
-__all__ = [
-    "BuildInfo",
-    "NotebookFailure",
-    "Progress",
-    "data_basis",
-    "git_commit",
-    "inputs_are_fictitious",
-    "notebook_sources",
-    "run_notebook",
-    "scenario_assumptions",
-    "scenario_for",
-    "what_it_takes",
-]
+# name → the module that defines it, imported when the name is first used
+_NAMES = {
+    "BuildInfo": "manifest",
+    "data_basis": "manifest",
+    "git_commit": "manifest",
+    "inputs_are_fictitious": "manifest",
+    "NotebookFailure": "notebooks",
+    "Progress": "notebooks",
+    "notebook_sources": "notebooks",
+    "run_notebook": "notebooks",
+    "scenario_assumptions": "outlook",
+    "scenario_for": "outlook",
+    "what_it_takes": "outlook",
+}
+__all__ = sorted(_NAMES)
+__getattr__ = attributes(__name__, _NAMES)
