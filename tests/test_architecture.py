@@ -38,6 +38,7 @@ WINGS = {
             "reproducible",
             "alttext",
             "figurefiles",
+            "kernelfork",
         ],
         ["content", "outlook", "plots", "account", "deck"],
         ["pipeline"],

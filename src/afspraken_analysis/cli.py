@@ -25,6 +25,11 @@ COMMANDS = {
     "scenario": "scenarios.cli",
     "report": "report.cli",
 }
+# Sub-command → the module whose `early()` is called before the command's module is imported (it
+# takes about a second); what it returns (or None) is the command's `args.early`, closed when the
+# command ends. `afspraken report` starts the process its kernels are forked from, which imports
+# the library beside this one (report/kernelfork.py).
+EARLY = {"report": "report.kernelfork"}
 
 
 # argparse's own texts a user meets (usage, help headings, argument errors), by the English text
@@ -85,6 +90,20 @@ def _message_lang(argv: list[str], lang: str) -> str:
     return found[-1][1]
 
 
+def _command(argv: list[str]) -> str | None:
+    """The sub-command's word on the command line, if any."""
+    words = [a for i, a in enumerate(argv) if i == 0 or argv[i - 1] != "--lang"]
+    return next((a for a in words if not a.startswith("-")), None)
+
+
+def _early(argv: list[str]):
+    """The command's early start (EARLY), or None; not for its --help."""
+    command = _command(argv)
+    if command not in EARLY or "-h" in argv or "--help" in argv:
+        return None
+    return importlib.import_module(f"afspraken_analysis.{EARLY[command]}").early()
+
+
 def build_parser(argv: list[str] | None = None, lang: str = "nl") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="afspraken",
@@ -98,8 +117,7 @@ def build_parser(argv: list[str] | None = None, lang: str = "nl") -> argparse.Ar
         help=t("cli.lang_help", lang, env=LANG_ENV),
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    words = [a for i, a in enumerate(argv or []) if i == 0 or (argv or [])[i - 1] != "--lang"]
-    first = next((a for a in words if not a.startswith("-")), None)
+    first = _command(argv or [])
     modules = [COMMANDS[first]] if first in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for name in modules:
         importlib.import_module(f"afspraken_analysis.{name}").configure_cli(sub, lang)
@@ -132,9 +150,19 @@ def main(argv: list[str] | None = None) -> int:
         print(t("cli.error", "nl", message=exc), file=sys.stderr)
         return 2
     lang = _message_lang(argv, lang)
+    early = _early(argv)
+    try:
+        return _run(argv, lang, early)
+    finally:
+        if early is not None:
+            early.close()
+
+
+def _run(argv: list[str], lang: str, early) -> int:
     with argparse_in(lang):
         args = build_parser(argv, lang).parse_args(argv)
     args.cli_lang = lang
+    args.early = early
     try:
         return args.func(args) or 0
     except UserError as exc:

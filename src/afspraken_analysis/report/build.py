@@ -75,8 +75,12 @@ def build_report(
     notebooks_dir: Path = NOTEBOOKS_DIR,
     params_file: Path | None = None,
     progress: Progress | None = None,
+    forker=None,
 ) -> Path:
-    """Run the whole report for validated parameters `p` into directory `out`; returns `out`."""
+    """Run the whole report for validated parameters `p` into directory `out`; returns `out`.
+
+    `forker`: a started kernelfork.Forker to fork the kernels from (the command's, started
+    before its imports); without it they start as fresh processes."""
     progress = progress or Progress()
     out = Path(out).resolve()
     if p.monitoring is not None:
@@ -100,7 +104,7 @@ def build_report(
     meta = title_meta(p, info.fictitious)
     layout = PrintLayout(build, info.notebooks, meta, p.lang)
     try:
-        kernels = _run_notebooks(build, sources, per_notebook, progress, p, layout)
+        kernels = _run_notebooks(build, sources, per_notebook, progress, p, layout, forker)
         try:
             _render(build, p, meta, layout, progress, kernels)
         finally:
@@ -138,6 +142,7 @@ def _run_notebooks(
     progress: Progress,
     p: params.Params,
     layout: PrintLayout,
+    forker=None,
 ) -> list:
     """The notebooks, in report order but for one that asks to run first (run_order): the PDF's
     chapters are laid out meanwhile (_lay_out), each once its notebook and those before it have
@@ -150,7 +155,9 @@ def _run_notebooks(
         (build / sub).mkdir()
     preload = threading.Thread(target=_preload, daemon=True)
 
-    def prepare() -> None:  # once the kernels are launched: the import no longer holds that back
+    # once kernels are launched as processes (the import would hold their launch back); before
+    # kernels are forked, while the zygote imports (run_notebooks)
+    def prepare() -> None:
         preload.start()
         computed.write_cache(dataclasses.replace(p, output_dir=build))
 
@@ -165,6 +172,7 @@ def _run_notebooks(
             prepare=prepare,
             first=FIGURES_LATER,
             meanwhile=partial(_lay_out, layout, progress),
+            forker=forker,
         )
     finally:
         computed.remove_cache(build)  # not an output: gone before the manifest lists the files

@@ -60,7 +60,11 @@ def _cmd_report(args) -> int:
     start = time.perf_counter()
     with _stop_cleanly_on_sigterm():
         build_report(
-            p, out, params_file=Path(args.params) if args.params else None, progress=progress
+            p,
+            out,
+            params_file=Path(args.params) if args.params else None,
+            progress=progress,
+            forker=args.early,
         )
     if not args.quiet:
         lang = getattr(args, "cli_lang", "nl")

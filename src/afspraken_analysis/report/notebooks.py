@@ -16,7 +16,7 @@ from afspraken_analysis import yamlfile
 from afspraken_analysis.errors import UserError
 from afspraken_analysis.paths import NOTEBOOKS_DIR, ROOT
 
-from . import params, reproducible
+from . import kernelfork, params, reproducible
 
 # nbformat (under papermill and jupytext) validates notebooks with jsonschema, whose import builds
 # a parser for the "iri" string format from a Lark grammar when rfc3987-syntax is installed
@@ -185,12 +185,13 @@ class NotebookFailure(Exception):
     evalue: str
 
 
-def start_kernel(attempts: int = 3, runtime_dir: Path | None = None):
+def start_kernel(attempts: int = 3, runtime_dir: Path | None = None, forker=None):
     """Start a python3 kernel of this environment ahead of its notebook; returns its manager.
 
     A start that fails (a port taken meanwhile, a slow machine) is retried before giving up.
     `runtime_dir`: where the connection file goes (the build directory, so that a killed run's
     file is removed with its build directory rather than left in the temporary directory).
+    `forker`: a kernelfork.Forker the kernel is forked from where it can be (see there).
     """
     import uuid
 
@@ -201,6 +202,9 @@ def start_kernel(attempts: int = 3, runtime_dir: Path | None = None):
         if runtime_dir is not None:
             where["connection_file"] = str(runtime_dir / f".kernel-{uuid.uuid4().hex}.json")
         km = KernelManager(kernel_name=KERNEL_NAME, **where)
+        if forker is not None:
+            km.kernel_id = str(uuid.uuid4())
+            km.provisioner = kernelfork.provisioner(km, forker)
         try:
             km.start_kernel(cwd=str(ROOT), extra_arguments=KERNEL_ARGUMENTS)
             return km
@@ -306,24 +310,30 @@ def run_notebooks(
     prepare=None,
     first: str | None = None,
     meanwhile=None,
+    forker=None,
 ) -> list:
     """Run the notebooks in the order given on WORKERS kernels; a kernel that finishes one takes
     the next not yet started (reset in between, see RESET). The first failure stops the rest.
 
-    `prepare`: a function run while the kernels boot, before any notebook starts (e.g. the
-    frames the notebooks share, computed once). `first`: code each kernel runs before its first
-    notebook. `meanwhile`: a function run in this thread while the notebooks run, given a queue
-    of the names of the notebooks as they finish, None once no kernel runs one any more; it
-    should return then. Returns the kernels, still running, once every notebook ran (the caller
-    stops them: shutdown_kernels); on a failure they are stopped here.
+    `prepare`: a function run while the kernels boot (forked: while the zygote imports), before
+    any notebook starts (e.g. the frames the notebooks share, computed once). `first`: code each
+    kernel runs before its first notebook. `meanwhile`: a function run in this thread while the
+    notebooks run, given a queue of the names of the notebooks as they finish, None once no
+    kernel runs one any more; it should return then. `forker`: a kernelfork.Forker the kernels
+    are forked from (start_kernel). Returns the kernels, still running, once every notebook ran
+    (the caller stops them: shutdown_kernels); on a failure they are stopped here.
     """
     (build / "notebooks").mkdir(parents=True, exist_ok=True)
     run = _Run(list(sources), build / "notebooks", parameters, progress, first)
     threads: list[threading.Thread] = []
     try:
+        # a kernel launched as a process starts at once (prepare runs while it boots); a fork
+        # waits for the zygote's imports, which take longer than this process's own
+        if prepare is not None and forker is not None:
+            prepare()
         for _ in range(min(WORKERS, len(sources))):
-            run.kernels.append(start_kernel(runtime_dir=build))
-        if prepare is not None:
+            run.kernels.append(start_kernel(runtime_dir=build, forker=forker))
+        if prepare is not None and forker is None:
             prepare()
         # daemons: a notebook whose kernel was stopped under it (on a failure elsewhere) can wait
         # for its next message for ever (a blocking client), and must not keep the process alive
