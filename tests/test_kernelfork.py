@@ -1,6 +1,7 @@
 """The report's kernels forked from one zygote (report/kernelfork.py): they are kernels as
 jupyter_client starts them (working directory, environment, session, interrupt, shutdown), they
-give a notebook the same output as a fresh kernel, and without a zygote kernels start as before."""
+give notebooks the same output as fresh kernels, they end with the report's process, and
+without a zygote kernels start as before."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
 import pytest
 
+from afspraken_analysis import cli
 from afspraken_analysis.paths import ROOT
 from afspraken_analysis.report import kernelfork, notebooks
 from afspraken_analysis.report.notebooks import execute, shutdown_kernels, start_kernel
@@ -27,14 +30,16 @@ FACTS = (
     "open({path!r}, 'w').write(_j.dumps({{'ppid': _o.getppid(), 'pid': _o.getpid(), "
     "'sid': _o.getsid(0), 'cwd': _o.getcwd(), 'parent': _o.environ.get('JPY_PARENT_PID'), "
     "'marker': _o.environ.get('AFSPRAKEN_TEST_MARKER'), "
-    "'plots': 'afspraken_analysis.report.plots' in _s.modules}}))"
+    "'plots': 'afspraken_analysis.report.plots' in _s.modules, "
+    "'fds': sorted(_o.readlink(f) for f in (f'/proc/self/fd/{{n}}' for n in _o.listdir("
+    "'/proc/self/fd')) if _o.path.exists(f))}}))"
 )
 
 
 @pytest.fixture
-def forker(monkeypatch):
+def forker():
     notebooks.check_kernel()  # this environment's kernelspec first, as the report does
-    forker = kernelfork.early()
+    forker = kernelfork.start_forker()
     if forker is None:
         pytest.skip("kernels cannot be forked here")
     yield forker
@@ -74,6 +79,7 @@ def test_a_forked_kernel_is_a_kernel_as_jupyter_client_starts_it(forker, tmp_pat
         assert facts["cwd"] == str(ROOT)  # start_kernel's working directory
         assert facts["marker"] == "from the report's environment"  # the environment given
         assert facts["parent"] == str(forker.process.pid)  # it watches the zygote
+        assert "anon_inode:[pidfd]" not in facts["fds"]  # none of the zygote's own files
         assert km.is_alive()
     finally:
         shutdown_kernels([km])
@@ -83,6 +89,7 @@ def test_a_forked_kernel_is_a_kernel_as_jupyter_client_starts_it(forker, tmp_pat
 
 def test_a_forked_kernel_is_interrupted_as_a_kernel(forker, tmp_path):
     km = start_kernel(runtime_dir=tmp_path, forker=forker)
+    assert isinstance(km.provisioner.process, kernelfork.ForkedKernel)
     kc = km.blocking_client()
     kc.start_channels()
     try:
@@ -100,19 +107,40 @@ def test_a_forked_kernel_is_interrupted_as_a_kernel(forker, tmp_path):
         shutdown_kernels([km])
 
 
-def test_a_notebook_gives_the_same_output_on_a_forked_and_a_fresh_kernel(forker, tmp_path):
-    source = notebooks.notebook_sources()[1]  # 01_afspraken: every kind of output but charts
+def test_notebooks_give_the_same_output_on_forked_and_fresh_kernels(forker, tmp_path):
+    """01 (tables) and then, after the reset between notebooks, 03 (charts) on one kernel."""
+    sources = [s for s in notebooks.notebook_sources() if s.stem[:2] in ("01", "03")]
     out = {}
     for kind, fork in (("forked", forker), ("fresh", None)):
         km = start_kernel(runtime_dir=tmp_path, forker=fork)
         try:
             assert isinstance(km.provisioner.process, kernelfork.ForkedKernel) == (kind == "forked")
-            out[kind] = tmp_path / kind / f"{source.stem}.ipynb"
-            out[kind].parent.mkdir()
-            notebooks.run_notebook(source, out[kind], {"year": 2025}, km)
+            (tmp_path / kind).mkdir()
+            for i, source in enumerate(sources):
+                if i:
+                    execute(km, notebooks.RESET)
+                parameters = {"year": 2025} if source.stem.startswith("01") else {}
+                path = tmp_path / kind / f"{source.stem}.ipynb"
+                notebooks.run_notebook(source, path, parameters, km)
+                out[kind, source.stem] = path.read_bytes()
         finally:
             shutdown_kernels([km])
-    assert out["forked"].read_bytes() == out["fresh"].read_bytes()
+    for source in sources:
+        forked, fresh = out["forked", source.stem], out["fresh", source.stem]
+        assert forked == fresh, source.stem
+    assert b"image/png" in out["forked", sources[1].stem]  # a chart was drawn
+
+
+def test_the_zygote_imports_no_pyplot_nor_the_inline_backend():
+    """Either hooks into an IPython shell when imported; the zygote has none, so its kernels
+    would not show figures as a fresh kernel does."""
+    code = (
+        "import importlib, sys; from afspraken_analysis.report import kernelfork as k; "
+        "[importlib.import_module(m) for m in k.IMPORTS]; "
+        "print(sorted({'matplotlib.pyplot', 'matplotlib_inline.backend_inline'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_kernels_start_as_before_when_the_zygote_is_gone(forker, tmp_path):
@@ -124,7 +152,6 @@ def test_kernels_start_as_before_when_the_zygote_is_gone(forker, tmp_path):
         assert _facts(km, tmp_path)["ppid"] == os.getpid()
     finally:
         shutdown_kernels([km])
-    assert not forker.forks([sys.executable, "-m", kernelfork.LAUNCHER])  # closed: asks no more
 
 
 def test_kernels_start_as_before_when_the_zygote_cannot_import(tmp_path, monkeypatch):
@@ -133,16 +160,19 @@ def test_kernels_start_as_before_when_the_zygote_cannot_import(tmp_path, monkeyp
     broken.mkdir(parents=True)
     (broken / "__init__.py").write_text("raise ImportError('broken for the test')\n")
     monkeypatch.setenv("PYTHONPATH", str(broken.parent))  # the zygote's imports only
-    forker = kernelfork.early()
+    forker = kernelfork.start_forker()
     monkeypatch.delenv("PYTHONPATH")
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
     try:
-        km = start_kernel(runtime_dir=tmp_path, forker=forker)
+        km = start_kernel(runtime_dir=runtime, forker=forker)
         try:
             assert isinstance(km.provisioner.process, subprocess.Popen)  # launched as usual
+            assert len(list(runtime.glob(".kernel-*.json"))) == 1  # at the first attempt
             execute(km, "import ipykernel")
         finally:
             shutdown_kernels([km])
-        assert forker.process.poll() is not None  # the zygote closed
+        assert not forker.forks([sys.executable, "-m", kernelfork.LAUNCHER])  # asks no more
     finally:
         forker.close()
 
@@ -151,39 +181,64 @@ def test_a_kernel_stops_when_its_zygote_goes(forker, tmp_path):
     km = start_kernel(runtime_dir=tmp_path, forker=forker)
     pid = _facts(km, tmp_path)["pid"]
     try:
-        forker.close()  # as when the report's process is killed: the zygote goes
+        forker.close()
         # ipykernel's parent poller looks once a second; reaping is then up to the system
         assert _gone(pid, seconds=15, reaped=False)
     finally:
         shutdown_kernels([km])
 
 
-def test_the_report_command_closes_its_zygote_on_a_bad_input(tmp_path):
-    """`afspraken report` starts the zygote before its imports; an input error stops the run
-    with exit 2 and leaves no zygote behind."""
-    before = _zygotes()
-    done = subprocess.run(
-        [sys.executable, "-m", "afspraken_analysis.cli", "report", "--year", "1999"],
-        capture_output=True,
+KILLED_REPORT = textwrap.dedent(
+    """
+    import os, sys, time
+    from afspraken_analysis.report import kernelfork, notebooks
+    notebooks.check_kernel()
+    forker = kernelfork.start_forker()
+    km = notebooks.start_kernel(runtime_dir=__import__("pathlib").Path(sys.argv[1]), forker=forker)
+    notebooks.execute(km, "1")
+    if os.fork() == 0:  # a process of the report's that holds the zygote's socket (as _Beside)
+        time.sleep(60)
+        os._exit(0)
+    print(forker.process.pid, km.provisioner.pid, flush=True)
+    time.sleep(60)
+    """
+)
+
+
+def test_the_zygote_and_its_kernels_end_with_the_reports_process(tmp_path):
+    """kill -9 of the report, while another of its processes still holds the zygote's socket:
+    the zygote watches the report's process itself, and the kernels watch the zygote."""
+    report = subprocess.Popen(
+        [sys.executable, "-c", KILLED_REPORT, str(tmp_path)],
+        stdout=subprocess.PIPE,
         text=True,
-        cwd=ROOT,
+        start_new_session=True,
     )
-    assert done.returncode == 2, done.stderr
-    assert "1999" in done.stderr
-    assert _zygotes() <= before
+    try:
+        zygote, kernel = map(int, report.stdout.readline().split())
+        os.kill(report.pid, signal.SIGKILL)
+        report.wait()
+        assert _gone(zygote, seconds=5, reaped=False)
+        assert _gone(kernel, seconds=15, reaped=False)
+    finally:
+        os.killpg(report.pid, signal.SIGKILL)  # the holder of the socket
 
 
-def _zygotes() -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                command = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if b"afspraken_analysis.report.kernelfork" in command:
-                found.add(int(entry.name))
-    return found
+def test_the_report_command_closes_its_forker_on_a_bad_input(monkeypatch, capsys):
+    started = []
+
+    def start_forker():
+        started.append(kernelfork.Forker(sys.executable).start())
+        return started[-1]
+
+    monkeypatch.setattr(kernelfork, "start_forker", start_forker)
+    assert cli.main(["report", "--year", "1999"]) == 2
+    assert "1999" in capsys.readouterr().err
+    (forker,) = started  # started before the command's imports, and closed
+    assert forker.process.poll() is not None
+    with pytest.raises(SystemExit):
+        cli.main(["report", "--help"])
+    assert len(started) == 1  # no forker for --help
 
 
 def test_a_forked_kernel_signalled_after_its_end_raises_nothing(forker, tmp_path):

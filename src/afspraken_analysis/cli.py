@@ -25,11 +25,11 @@ COMMANDS = {
     "scenario": "scenarios.cli",
     "report": "report.cli",
 }
-# Sub-command → the module whose `early()` is called before the command's module is imported (it
-# takes about a second); what it returns (or None) is the command's `args.early`, closed when the
-# command ends. `afspraken report` starts the process its kernels are forked from, which imports
-# the library beside this one (report/kernelfork.py).
-EARLY = {"report": "report.kernelfork"}
+# Sub-command → the module whose `start_forker()` starts the process the command's kernels are
+# forked from (report/kernelfork.py): before the command's module is imported (about a second),
+# so that it imports the library beside it. The command gets it as `args.forker` (None where it
+# cannot start); it is closed when the command ends.
+FORKERS = {"report": "report.kernelfork"}
 
 
 # argparse's own texts a user meets (usage, help headings, argument errors), by the English text
@@ -96,12 +96,12 @@ def _command(argv: list[str]) -> str | None:
     return next((a for a in words if not a.startswith("-")), None)
 
 
-def _early(argv: list[str]):
-    """The command's early start (EARLY), or None; not for its --help."""
+def _start_forker(argv: list[str]):
+    """The command's forker (FORKERS), started; None for the others and for --help."""
     command = _command(argv)
-    if command not in EARLY or "-h" in argv or "--help" in argv:
+    if command not in FORKERS or "-h" in argv or "--help" in argv:
         return None
-    return importlib.import_module(f"afspraken_analysis.{EARLY[command]}").early()
+    return importlib.import_module(f"afspraken_analysis.{FORKERS[command]}").start_forker()
 
 
 def build_parser(argv: list[str] | None = None, lang: str = "nl") -> argparse.ArgumentParser:
@@ -150,19 +150,19 @@ def main(argv: list[str] | None = None) -> int:
         print(t("cli.error", "nl", message=exc), file=sys.stderr)
         return 2
     lang = _message_lang(argv, lang)
-    early = _early(argv)
+    forker = _start_forker(argv)
     try:
-        return _run(argv, lang, early)
+        return _run(argv, lang, forker)
     finally:
-        if early is not None:
-            early.close()
+        if forker is not None:
+            forker.close()
 
 
-def _run(argv: list[str], lang: str, early) -> int:
+def _run(argv: list[str], lang: str, forker) -> int:
     with argparse_in(lang):
         args = build_parser(argv, lang).parse_args(argv)
     args.cli_lang = lang
-    args.early = early
+    args.forker = forker
     try:
         return args.func(args) or 0
     except UserError as exc:

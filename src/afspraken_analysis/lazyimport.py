@@ -8,11 +8,14 @@ import importlib
 
 
 def attributes(package: str, names: dict[str, str]):
-    """The `__getattr__` of `package`: a name of `names` (name → the module, relative to the
-    package, that defines it) or a submodule, imported on first use and kept."""
+    """The `__getattr__` and `__dir__` of `package`: a name of `names` (name → the module,
+    relative to the package, that defines it) or a submodule, imported on first use and kept;
+    the names listed with the rest (tab completion)."""
     namespace = vars(importlib.import_module(package))
 
     def __getattr__(name: str):
+        if name.startswith("_"):  # dunder probes (IPython's _repr_html_ and the like)
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
         if name in names:
             value = getattr(importlib.import_module(f".{names[name]}", package), name)
         else:
@@ -25,4 +28,7 @@ def attributes(package: str, names: dict[str, str]):
         namespace[name] = value
         return value
 
-    return __getattr__
+    def __dir__() -> list[str]:
+        return sorted({*namespace, *names})
+
+    return __getattr__, __dir__

@@ -15,7 +15,14 @@ The notebooks call ``blocks`` (chapters, sections, tables, captions), ``content`
 the notebooks do not need, so it is not imported here).
 """
 
+from typing import TYPE_CHECKING
+
 from afspraken_analysis.lazyimport import attributes
+
+if TYPE_CHECKING:
+    from .manifest import BuildInfo, data_basis, git_commit, inputs_are_fictitious
+    from .notebooks import NotebookFailure, Progress, notebook_sources, run_notebook
+    from .outlook import scenario_assumptions, scenario_for, what_it_takes
 
 # name → the module that defines it, imported when the name is first used
 _NAMES = {
@@ -31,5 +38,17 @@ _NAMES = {
     "scenario_for": "outlook",
     "what_it_takes": "outlook",
 }
-__all__ = sorted(_NAMES)
-__getattr__ = attributes(__name__, _NAMES)
+__all__ = [
+    "BuildInfo",
+    "NotebookFailure",
+    "Progress",
+    "data_basis",
+    "git_commit",
+    "inputs_are_fictitious",
+    "notebook_sources",
+    "run_notebook",
+    "scenario_assumptions",
+    "scenario_for",
+    "what_it_takes",
+]
+__getattr__, __dir__ = attributes(__name__, _NAMES)

@@ -23,6 +23,7 @@ from afspraken_analysis.labels import Text
 from afspraken_analysis.paths import NOTEBOOKS_DIR
 
 from . import computed, outputs, params, slides
+from .kernelfork import Forker
 from .manifest import (
     BuildInfo,
     input_files,
@@ -75,7 +76,7 @@ def build_report(
     notebooks_dir: Path = NOTEBOOKS_DIR,
     params_file: Path | None = None,
     progress: Progress | None = None,
-    forker=None,
+    forker: Forker | None = None,
 ) -> Path:
     """Run the whole report for validated parameters `p` into directory `out`; returns `out`.
 
@@ -142,7 +143,7 @@ def _run_notebooks(
     progress: Progress,
     p: params.Params,
     layout: PrintLayout,
-    forker=None,
+    forker: Forker | None = None,
 ) -> list:
     """The notebooks, in report order but for one that asks to run first (run_order): the PDF's
     chapters are laid out meanwhile (_lay_out), each once its notebook and those before it have
@@ -155,9 +156,7 @@ def _run_notebooks(
         (build / sub).mkdir()
     preload = threading.Thread(target=_preload, daemon=True)
 
-    # once kernels are launched as processes (the import would hold their launch back); before
-    # kernels are forked, while the zygote imports (run_notebooks)
-    def prepare() -> None:
+    def prepare() -> None:  # while the kernels start (run_notebooks says when)
         preload.start()
         computed.write_cache(dataclasses.replace(p, output_dir=build))
 

@@ -64,7 +64,7 @@ def _cmd_report(args) -> int:
             out,
             params_file=Path(args.params) if args.params else None,
             progress=progress,
-            forker=args.early,
+            forker=args.forker,
         )
     if not args.quiet:
         lang = getattr(args, "cli_lang", "nl")

@@ -10,10 +10,11 @@ jupyter_client starts kernels), sharing the imported modules. Linux only (pidfd)
 else, or when the zygote cannot start or answer, or the kernel's command is not this
 interpreter's ipykernel_launcher, kernels start as before.
 
-The zygote ends with `Forker.close` (or when the report's process ends: its command pipe
-closes). Its kernels watch it (JPY_PARENT_PID) and stop when it goes.
+The zygote ends with `Forker.close` or when the report's process ends (it watches it); its
+kernels watch it (JPY_PARENT_PID) and stop when it goes.
 
-Only the standard library is imported here: the report's command imports this module first.
+Only the standard library (and paths) is imported here: the report's command imports this
+module before anything else.
 """
 
 from __future__ import annotations
@@ -22,34 +23,40 @@ import json
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
-import time
+import threading
+from contextlib import suppress
 from functools import cache
+
+from afspraken_analysis.paths import ROOT
 
 LAUNCHER = "ipykernel_launcher"
 READY_TIMEOUT = 60  # seconds the zygote may take to import and fork before kernels start as before
-# What the kernels import (notebooks.PRELOAD and the charts the report's kernels all draw), once.
-# Not ipykernel.kernelapp (7 ms): its options' defaults are read from the environment when it is
-# imported (JPY_PARENT_PID), which is the kernel's own only in the fork. matplotlib reads
-# MPLBACKEND when imported: the zygote sets the backend ipykernel sets in a kernel before the
-# notebook imports it (a user's own MPLBACKEND is kept).
-INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
-IMPORTS = (
-    "ipykernel.ipkernel",
+# The library modules every notebook imports (notebooks.PRELOAD imports them in a kernel launched
+# as a process).
+LIBRARY = (
     "afspraken_analysis.report.blocks",
     "afspraken_analysis.report.computed",
     "afspraken_analysis.report.content",
     "afspraken_analysis.report.params",
-    "afspraken_analysis.report.plots",
 )
+# What the zygote imports: the kernel (but ipykernel.kernelapp, 7 ms: its options' defaults are
+# read from the environment when it is imported, and the environment is the kernel's own only
+# after the fork), the library and the charts (every report kernel draws some). Never pyplot or
+# the inline backend: they hook into the IPython shell when imported, and the zygote has none.
+IMPORTS = ("ipykernel.ipkernel", *LIBRARY, "afspraken_analysis.report.plots")
+# matplotlib reads MPLBACKEND when imported: the zygote sets the backend ipykernel sets in a
+# kernel before a notebook imports it (a user's own MPLBACKEND is kept).
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
 class ForkError(Exception):
     """The zygote cannot fork a kernel (it failed, ended, or did not answer in time)."""
 
 
-def early() -> Forker | None:
+def start_forker() -> Forker | None:
     """The zygote of `afspraken report`, started before the command imports its own modules
     (cli.py); None where kernels cannot be forked."""
     if not (sys.platform == "linux" and hasattr(os, "fork") and hasattr(os, "pidfd_open")):
@@ -67,66 +74,58 @@ class Forker:
         """`python`: the interpreter the kernels run (their command line before `-m`)."""
         self.python = python
         self.process: subprocess.Popen | None = None
-        self._commands = self._replies = None
+        self._socket: socket.socket | None = None
 
     def start(self) -> Forker:
         """Start the zygote; returns at once (it imports while the caller goes on)."""
-        commands_read, commands_write = os.pipe()
-        replies_read, replies_write = os.pipe()
+        here, there = socket.socketpair()
         try:
             self.process = subprocess.Popen(
-                [self.python, "-m", __name__, str(commands_read), str(replies_write)],
+                [self.python, "-m", __name__, str(there.fileno()), str(os.getpid())],
                 stdin=subprocess.DEVNULL,
-                pass_fds=(commands_read, replies_write),
+                pass_fds=(there.fileno(),),
+                cwd=ROOT,  # as the kernels: no other directory's modules on its import path
                 start_new_session=True,  # as a kernel: the terminal's Ctrl-C goes to the report
             )
         except OSError:
-            for fd in (commands_read, commands_write, replies_read, replies_write):
-                os.close(fd)
+            here.close()
             raise
-        os.close(commands_read)
-        os.close(replies_write)
-        self._commands = os.fdopen(commands_write, "w", encoding="utf-8")
-        self._replies = os.fdopen(replies_read, "rb", buffering=0)
+        finally:
+            there.close()
+        self._socket = here
         return self
 
     def forks(self, cmd: list[str]) -> bool:
         """Whether a kernel of command line `cmd` is forked here: this interpreter's
         `-m ipykernel_launcher`, and a zygote still running."""
-        running = self._commands is not None and not self._commands.closed
+        running = self._socket is not None and self.process.poll() is None
         return running and cmd[:3] == [self.python, "-m", LAUNCHER]
 
     def fork(self, cmd: list[str], env: dict[str, str], cwd: str) -> ForkedKernel:
         """A kernel forked from the zygote, as if `cmd` (see `forks`) ran in `cwd` with `env`.
-        Raises ForkError when the zygote cannot do it within READY_TIMEOUT; then it is closed."""
+        Raises ForkError when the zygote cannot do it within READY_TIMEOUT (then it is closed)."""
+        fds: list[int] = []
         try:
-            self._commands.write(json.dumps({"args": cmd[3:], "env": env, "cwd": cwd}) + "\n")
-            self._commands.flush()
-            reply = self._read_line(time.monotonic() + READY_TIMEOUT)
+            request = {"args": cmd[3:], "env": env, "cwd": cwd}
+            self._socket.sendall(json.dumps(request).encode() + b"\n")
+            if not select.select([self._socket], [], [], READY_TIMEOUT)[0]:
+                raise OSError("the zygote did not answer in time")
+            reply, fds, _, _ = socket.recv_fds(self._socket, 1024, 1)
         except (OSError, ValueError) as exc:
             self.close()
             raise ForkError(str(exc)) from None
-        if not reply.isdigit():
+        answer = reply.decode("utf-8", "replace").strip()
+        if not (answer.isdigit() and len(fds) == 1):
+            for fd in fds:
+                os.close(fd)
             self.close()
-            raise ForkError(reply or "the zygote ended")
-        return ForkedKernel(int(reply))
-
-    def _read_line(self, deadline: float) -> str:
-        line = b""
-        while not line.endswith(b"\n"):
-            if not select.select([self._replies], [], [], max(0.0, deadline - time.monotonic()))[0]:
-                raise OSError("the zygote did not answer in time")
-            chunk = self._replies.read(256)
-            if not chunk:
-                break
-            line += chunk
-        return line.decode("utf-8", "replace").strip()
+            raise ForkError(answer or "the zygote ended")
+        return ForkedKernel(int(answer), fds[0])
 
     def close(self) -> None:
         """End the zygote; a kernel of it still running stops when it sees it gone."""
-        for stream in (self._commands, self._replies):
-            if stream is not None and not stream.closed:
-                stream.close()
+        if self._socket is not None:
+            self._socket.close()
         if self.process is not None:
             if self.process.poll() is None:
                 self.process.kill()  # it holds nothing: no file, no state of the report
@@ -135,38 +134,39 @@ class Forker:
 
 class ForkedKernel:
     """A forked kernel as jupyter_client sees a kernel's Popen. It is the zygote's child, not
-    this process's: it is watched and signalled through a pidfd (never another process that
-    gets its pid later), and its exit status is not known here (0)."""
+    this process's: it is watched and signalled through the pidfd the zygote opened before it
+    could be reaped (never another process that gets its pid later); its exit status is not
+    known here (0)."""
 
     stdin = stdout = stderr = None
 
-    def __init__(self, pid: int):
-        self.pid = pid
+    def __init__(self, pid: int, pidfd: int):
+        self.pid, self._pidfd = pid, pidfd
         self.returncode: int | None = None
-        try:
-            self._pidfd: int | None = os.pidfd_open(pid)
-        except ProcessLookupError:  # already ended
-            self._pidfd, self.returncode = None, 0
+        self._lock = threading.Lock()  # a notebook's thread polls while another stops it
 
     def poll(self) -> int | None:
-        if self.returncode is None and select.select([self._pidfd], [], [], 0)[0]:
-            self._ended()
-        return self.returncode
+        return self._wait(0)
 
     def wait(self, timeout: float | None = None) -> int:
+        code = self._wait(None if timeout is None else int(timeout * 1000))
+        if code is None:
+            raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
+        return code
+
+    def _wait(self, milliseconds: int | None) -> int | None:
         if self.returncode is None:
-            if not select.select([self._pidfd], [], [], timeout)[0]:
-                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
-            self._ended()
+            watch = select.poll()
+            watch.register(self._pidfd, select.POLLIN)
+            if watch.poll(milliseconds):
+                self.returncode = 0
         return self.returncode
 
-    def _ended(self) -> None:
-        os.close(self._pidfd)
-        self._pidfd, self.returncode = None, 0
-
     def send_signal(self, signum: int) -> None:
-        if self.poll() is None:
-            signal.pidfd_send_signal(self._pidfd, signum)
+        with self._lock:
+            if self.poll() is None:
+                with suppress(ProcessLookupError):  # ended meanwhile
+                    signal.pidfd_send_signal(self._pidfd, signum)
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
@@ -175,8 +175,7 @@ class ForkedKernel:
         self.send_signal(signal.SIGKILL)
 
     def __del__(self):
-        if getattr(self, "_pidfd", None) is not None:
-            os.close(self._pidfd)
+        os.close(self._pidfd)
 
 
 def provisioner(km, forker: Forker):
@@ -199,7 +198,8 @@ def _provisioner_class():
             self.forker = forker
 
         async def launch_kernel(self, cmd: list[str], **kwargs):
-            if self.forker.forks(cmd):
+            # a kernelspec's own environment may be meant for the interpreter's start-up
+            if self.forker.forks(cmd) and not self.kernel_spec.env:
                 cwd = str(kwargs.get("cwd") or os.getcwd())
                 try:
                     self.process = self.forker.fork(cmd, kwargs["env"], cwd)
@@ -211,41 +211,84 @@ def _provisioner_class():
                     return self.connection_info
             return await super().launch_kernel(cmd, **kwargs)
 
+        async def send_signal(self, signum: int) -> None:
+            # the zygote reaps an ended kernel at once: its group id may be another's by now
+            if isinstance(self.process, ForkedKernel) and self.process.poll() is not None:
+                return
+            await super().send_signal(signum)
+
     return ForkProvisioner
 
 
 # --- the zygote ---------------------------------------------------------------------------------
 
 
-def _zygote(commands_fd: int, replies_fd: int) -> None:
-    """Import, then fork a kernel for each command line, until the command pipe ends."""
+def _zygote(fd: int, report_pid: int) -> None:
+    """Import, then fork a kernel for each request line, until the report's process ends or
+    closes its socket."""
     import gc
     import importlib
-    import warnings
 
-    replies = os.fdopen(replies_fd, "wb", buffering=0)
+    channel = socket.socket(fileno=fd)
+    try:
+        report = os.pidfd_open(report_pid)
+    except ProcessLookupError:
+        return
+    if os.getppid() != report_pid:
+        return  # the report ended before it could be watched
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     try:
         for name in IMPORTS:
             importlib.import_module(name)
     except Exception as exc:  # noqa: BLE001 - said to the report, whose kernels start as before
-        replies.write(f"import failed: {type(exc).__name__}: {exc}\n".encode())
+        channel.sendall(f"import failed: {type(exc).__name__}: {exc}\n".encode())
         return
     gc.collect()
     gc.freeze()  # shared by the forks: their collections need not scan it, nor copy its pages
-    # Python 3.12 warns of a fork beside other threads; the only others are OpenBLAS's idle
-    # workers (numpy), which OpenBLAS stops before a fork and starts again after it
-    warnings.filterwarnings("ignore", ".*multi-threaded.*fork", DeprecationWarning)
     # ended kernels reaped at once: their CPU time counts as the zygote's children's, and so as
     # the report's (as a kernel's does when it is the report's own child)
     signal.signal(signal.SIGCHLD, _reap)
-    with os.fdopen(commands_fd, encoding="utf-8") as commands:
-        for line in commands:
-            request = json.loads(line)
+    for request in _requests(channel, report):
+        pid, pidfd = _fork(request, channel, report)
+        socket.send_fds(channel, [f"{pid}\n".encode()], [pidfd])
+        os.close(pidfd)
+
+
+def _requests(channel: socket.socket, report: int):
+    """The report's requests, one a line, until it closes the socket or its process ends (also
+    when a process it forked holds the socket open: the kernels must not outlive it)."""
+    pending = b""
+    while True:
+        while b"\n" not in pending:
+            if report in select.select([channel, report], [], [])[0]:
+                return
+            chunk = channel.recv(65536)
+            if not chunk:
+                return
+            pending += chunk
+        line, pending = pending.split(b"\n", 1)
+        yield json.loads(line)
+
+
+def _fork(request: dict, channel: socket.socket, report: int) -> tuple[int, int]:
+    """Fork a kernel; returns its pid and a pidfd opened before it can be reaped."""
+    import warnings
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+    try:
+        # Python 3.12 warns of a fork beside other threads; the only others are OpenBLAS's idle
+        # workers (numpy), which OpenBLAS stops before a fork and starts again after it. Both
+        # processes leave this block: the kernel's filters are a fresh interpreter's.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", ".*multi-threaded.*fork", DeprecationWarning)
             pid = os.fork()
-            if pid == 0:
-                _kernel(request, commands.fileno(), replies)  # never returns
-            replies.write(f"{pid}\n".encode())
+        if pid == 0:
+            _kernel(request, channel, report)  # never returns
+        return pid, os.pidfd_open(pid)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
 
 
 def _reap(signum, frame) -> None:
@@ -256,15 +299,16 @@ def _reap(signum, frame) -> None:
         pass
 
 
-def _kernel(request: dict, commands_fd: int, replies) -> None:
+def _kernel(request: dict, channel: socket.socket, report: int) -> None:
     """In the fork: become `python -m ipykernel_launcher ARGS`, then exit as it would."""
     code = 1
     try:
         import importlib.util
 
-        os.close(commands_fd)
-        replies.close()
+        channel.close()
+        os.close(report)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
         os.setsid()
         os.chdir(request["cwd"])
         os.environ.clear()

@@ -37,8 +37,7 @@ STOP_TIMEOUT = 10  # seconds the notebook threads get to end once their kernels 
 # Then the collector is frozen: what is alive now (the imported modules) lives as long as the
 # kernel, and the notebooks' collections need not scan it again (~0.1 s a notebook).
 PRELOAD = (
-    "import afspraken_analysis.report.blocks, afspraken_analysis.report.computed, "
-    "afspraken_analysis.report.content, afspraken_analysis.report.params; "
+    f"import {', '.join(kernelfork.LIBRARY)}; "
     "import gc as _gc; _gc.collect(); _gc.freeze(); del _gc"
 )
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", f"--IPKernelApp.exec_lines={PRELOAD}"]
@@ -185,7 +184,9 @@ class NotebookFailure(Exception):
     evalue: str
 
 
-def start_kernel(attempts: int = 3, runtime_dir: Path | None = None, forker=None):
+def start_kernel(
+    attempts: int = 3, runtime_dir: Path | None = None, forker: kernelfork.Forker | None = None
+):
     """Start a python3 kernel of this environment ahead of its notebook; returns its manager.
 
     A start that fails (a port taken meanwhile, a slow machine) is retried before giving up.
@@ -310,7 +311,7 @@ def run_notebooks(
     prepare=None,
     first: str | None = None,
     meanwhile=None,
-    forker=None,
+    forker: kernelfork.Forker | None = None,
 ) -> list:
     """Run the notebooks in the order given on WORKERS kernels; a kernel that finishes one takes
     the next not yet started (reset in between, see RESET). The first failure stops the rest.
@@ -327,8 +328,9 @@ def run_notebooks(
     run = _Run(list(sources), build / "notebooks", parameters, progress, first)
     threads: list[threading.Thread] = []
     try:
-        # a kernel launched as a process starts at once (prepare runs while it boots); a fork
-        # waits for the zygote's imports, which take longer than this process's own
+        # a kernel launched as a process starts at once (prepare runs while it boots, and holds
+        # the launch back if run first); a fork waits for the zygote's imports, which take longer
+        # than this process's own (prepare runs meanwhile)
         if prepare is not None and forker is not None:
             prepare()
         for _ in range(min(WORKERS, len(sources))):
