@@ -248,3 +248,24 @@ def test_a_forked_kernel_signalled_after_its_end_raises_nothing(forker, tmp_path
     assert process.wait(timeout=10) == 0  # its status is the zygote's to know
     process.send_signal(signal.SIGTERM)  # ended: nothing sent, to it or to a later process
     shutdown_kernels([km])
+
+
+def test_execute_answers_a_kernel_just_started_and_stops_when_it_dies(forker, tmp_path):
+    """notebooks.execute waits for the reply on the shell channel, which a kernel answering in a
+    tenth of a second (forked) cannot outrun; a kernel that stops ends the wait at once."""
+    for _ in range(3):
+        km = start_kernel(runtime_dir=tmp_path, forker=forker)
+        try:
+            start = time.monotonic()
+            for _ in range(5):  # a new client each time, as the resets between notebooks
+                execute(km, "pass")
+            assert time.monotonic() - start < 30
+            with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+                execute(km, "1 / 0")
+            os.kill(km.provisioner.pid, signal.SIGKILL)
+            start = time.monotonic()
+            with pytest.raises(RuntimeError, match="the kernel stopped"):
+                execute(km, "import time; time.sleep(30)", timeout=60)
+            assert time.monotonic() - start < 10
+        finally:
+            shutdown_kernels([km])

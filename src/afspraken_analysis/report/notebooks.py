@@ -289,11 +289,32 @@ def _source_cell(executed: Path, exec_count: int | None) -> int | None:
 
 def execute(km, code: str, timeout: float | None = 60) -> None:
     """Run `code` in a running kernel, silently (no output, no execution count); raises when it
-    fails. `timeout`: seconds to wait for it, None for as long as it takes."""
+    fails, does not finish within `timeout` seconds (None: as long as it takes), or the kernel
+    stops first.
+
+    Only the shell channel is used, whose reply waits for a client that connected before the
+    kernel listened. IOPub (execute_interactive waits there for the kernel's "idle") loses what
+    the kernel publishes before a new client's subscription reaches it: a kernel forked in a
+    tenth of a second answered that soon, and the wait lasted until the timeout."""
+    from queue import Empty
+
     kc = km.blocking_client()
-    kc.start_channels()
+    kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
+    deadline = None if timeout is None else time.monotonic() + timeout
     try:
-        reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=timeout)
+        msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        while True:
+            left = 1.0 if deadline is None else min(1.0, deadline - time.monotonic())
+            if left <= 0:
+                raise TimeoutError(f"{code.splitlines()[-1]}: no reply in {timeout} s")
+            try:
+                reply = kc.get_shell_msg(timeout=left)
+            except Empty:
+                if not km.is_alive():
+                    raise RuntimeError(f"{code.splitlines()[-1]}: the kernel stopped") from None
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
     finally:
         kc.stop_channels()
     content = reply["content"]
