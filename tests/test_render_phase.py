@@ -273,3 +273,23 @@ def test_a_chapter_failing_to_lay_out_stops_the_run_and_leaves_nothing(two, monk
     with pytest.raises(RuntimeError, match="a bug in the layout"):
         _build(two)
     assert _tree(out.parent) == before  # no .2025.build-*, the old report as it was
+
+
+def test_the_process_beside_waits_for_the_figure_files_only_while_the_report_runs():
+    """Its step `figures/` waits for the kernels' files; after a kill -9 of the report nothing
+    would end that wait, so it ends when the report's process is no longer its parent."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    written = context.Event()
+    beside = context.Process(target=build._wait, args=(written, os.getpid()))
+    beside.start()
+    time.sleep(1.5)
+    assert beside.is_alive()  # its parent is the report: it waits
+    written.set()
+    beside.join(10)
+    assert beside.exitcode == 0
+    orphan = context.Process(target=build._wait, args=(context.Event(), os.getpid() + 10**6))
+    orphan.start()  # as if its report had gone: its parent is not that process
+    orphan.join(10)
+    assert orphan.exitcode == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import multiprocessing
+import os
 import queue
 import shutil
 import sys
@@ -203,7 +204,7 @@ def _render(
     written = multiprocessing.Event()  # shared with the process forked by _Beside
     beside = [
         ("report.html", render_web, (build, bodies, meta, p.lang)),
-        ("figures/", _wait, (written,)),
+        ("figures/", _wait, (written, os.getpid())),
         ("slides.pptx", slides.build_deck, (build, meta, p)),
     ]
     with _Beside(beside, progress):  # forked first: a fork beside running threads is risky
@@ -213,8 +214,13 @@ def _render(
         writers.join()
 
 
-def _wait(event) -> None:
-    event.wait()
+def _wait(event, report: int) -> None:
+    """In the process beside: wait for the kernels' figure files, or end when the report's
+    process (`report`) has gone, as after kill -9: nothing would set `event` then, and there is
+    no one to tell."""
+    while not event.wait(1.0):
+        if os.getppid() != report:
+            os._exit(1)
 
 
 class _Writers:
