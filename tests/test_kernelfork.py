@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -269,3 +270,18 @@ def test_execute_answers_a_kernel_just_started_and_stops_when_it_dies(forker, tm
             assert time.monotonic() - start < 10
         finally:
             shutdown_kernels([km])
+
+
+def test_a_zygote_refused_pidfds_says_so_and_ends(monkeypatch):
+    """Where pidfds are refused (an old container's seccomp) the zygote tells the report, whose
+    kernels then start as before, and ends without a traceback."""
+
+    def refused(pid):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "pidfd_open", refused)
+    here, there = socket.socketpair()
+    with here:
+        kernelfork._zygote(there.detach(), os.getpid())
+        assert here.recv(1024) == b"no pidfd: [Errno 1] Operation not permitted\n"
+        assert here.recv(1024) == b""  # ended: its end of the socket closed

@@ -232,7 +232,8 @@ def _zygote(fd: int, report_pid: int) -> None:
     channel = socket.socket(fileno=fd)
     try:
         report = os.pidfd_open(report_pid)
-    except ProcessLookupError:
+    except OSError as exc:  # the report ended, or pidfds are refused (an old container's seccomp)
+        channel.sendall(f"no pidfd: {exc}\n".encode())
         return
     if os.getppid() != report_pid:
         return  # the report ended before it could be watched
