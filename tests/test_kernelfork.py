@@ -257,12 +257,19 @@ def test_execute_answers_a_kernel_just_started_and_stops_when_it_dies(forker, tm
     for _ in range(3):
         km = start_kernel(runtime_dir=tmp_path, forker=forker)
         try:
+            assert isinstance(km.provisioner.process, kernelfork.ForkedKernel)
+            assert not os.get_inheritable(km.provisioner.process._pidfd)  # not to other programs
             start = time.monotonic()
             for _ in range(5):  # a new client each time, as the resets between notebooks
                 execute(km, "pass")
             assert time.monotonic() - start < 30
-            with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+            with pytest.raises(RuntimeError, match="ZeroDivisionError") as failed:
                 execute(km, "1 / 0")
+            assert "1 / 0" in str(failed.value)  # the kernel's traceback, for the traceback file
+            assert "\x1b[" not in str(failed.value)
+            assert str(failed.value).splitlines()[-1] == (
+                "1 / 0 failed: ZeroDivisionError: division by zero"
+            )
             os.kill(km.provisioner.pid, signal.SIGKILL)
             start = time.monotonic()
             with pytest.raises(RuntimeError, match="the kernel stopped"):
@@ -272,16 +279,30 @@ def test_execute_answers_a_kernel_just_started_and_stops_when_it_dies(forker, tm
             shutdown_kernels([km])
 
 
+def _refused(pid):
+    raise PermissionError(1, "Operation not permitted")
+
+
 def test_a_zygote_refused_pidfds_says_so_and_ends(monkeypatch):
     """Where pidfds are refused (an old container's seccomp) the zygote tells the report, whose
     kernels then start as before, and ends without a traceback."""
 
-    def refused(pid):
-        raise PermissionError(1, "Operation not permitted")
-
-    monkeypatch.setattr(os, "pidfd_open", refused)
+    monkeypatch.setattr(os, "pidfd_open", _refused)
     here, there = socket.socketpair()
     with here:
         kernelfork._zygote(there.detach(), os.getpid())
         assert here.recv(1024) == b"no pidfd: [Errno 1] Operation not permitted\n"
         assert here.recv(1024) == b""  # ended: its end of the socket closed
+
+
+def test_a_zygote_whose_report_is_gone_ends_quietly(monkeypatch, capsys):
+    """Killed before the zygote could watch it, or while it imported, or as it answered: the
+    zygote ends without a word on the terminal (its stderr is the report's)."""
+    here, there = socket.socketpair()
+    here.close()  # the report is gone
+    kernelfork._zygote(there.detach(), 4_000_000)  # a pid no process has
+    here, there = socket.socketpair()
+    here.close()
+    monkeypatch.setattr(os, "pidfd_open", _refused)
+    kernelfork._zygote(there.detach(), os.getpid())  # refused pidfds, and no one to tell
+    assert capsys.readouterr() == ("", "")

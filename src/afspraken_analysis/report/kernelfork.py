@@ -120,6 +120,7 @@ class Forker:
                 os.close(fd)
             self.close()
             raise ForkError(answer or "the zygote ended")
+        os.set_inheritable(fds[0], False)  # received without close-on-exec
         return ForkedKernel(int(answer), fds[0])
 
     def close(self) -> None:
@@ -213,7 +214,8 @@ def _provisioner_class():
 
         async def send_signal(self, signum: int) -> None:
             # the zygote reaps an ended kernel at once: its group id may be another's by now
-            if isinstance(self.process, ForkedKernel) and self.process.poll() is not None:
+            process = self.process  # read once: another thread may be stopping the kernel
+            if isinstance(process, ForkedKernel) and process.poll() is not None:
                 return
             await super().send_signal(signum)
 
@@ -225,15 +227,18 @@ def _provisioner_class():
 
 def _zygote(fd: int, report_pid: int) -> None:
     """Import, then fork a kernel for each request line, until the report's process ends or
-    closes its socket."""
+    closes its socket. What goes wrong is said to the report (whose kernels then start as
+    before), never on the terminal: a report that is gone needs no word."""
     import gc
     import importlib
 
     channel = socket.socket(fileno=fd)
     try:
         report = os.pidfd_open(report_pid)
-    except OSError as exc:  # the report ended, or pidfds are refused (an old container's seccomp)
-        channel.sendall(f"no pidfd: {exc}\n".encode())
+    except ProcessLookupError:
+        return  # the report ended already
+    except OSError as exc:  # pidfds refused (an old container's seccomp)
+        _say(channel, f"no pidfd: {exc}")
         return
     if os.getppid() != report_pid:
         return  # the report ended before it could be watched
@@ -241,18 +246,35 @@ def _zygote(fd: int, report_pid: int) -> None:
     try:
         for name in IMPORTS:
             importlib.import_module(name)
-    except Exception as exc:  # noqa: BLE001 - said to the report, whose kernels start as before
-        channel.sendall(f"import failed: {type(exc).__name__}: {exc}\n".encode())
+    except Exception as exc:  # noqa: BLE001 - said to the report
+        _say(channel, f"import failed: {type(exc).__name__}: {exc}")
         return
     gc.collect()
     gc.freeze()  # shared by the forks: their collections need not scan it, nor copy its pages
-    # ended kernels reaped at once: their CPU time counts as the zygote's children's, and so as
-    # the report's (as a kernel's does when it is the report's own child)
-    signal.signal(signal.SIGCHLD, _reap)
+    # Ended kernels are reaped at once (their CPU time then counts as the zygote's children's,
+    # and so as the report's, as a kernel's does when it is the report's own child), but only
+    # once their pidfd is open: the report must never watch a pid that is another's by then.
+    kernels: set[int] = set()
+    signal.signal(signal.SIGCHLD, lambda signum, frame: _reap(kernels))
     for request in _requests(channel, report):
-        pid, pidfd = _fork(request, channel, report)
-        socket.send_fds(channel, [f"{pid}\n".encode()], [pidfd])
-        os.close(pidfd)
+        try:
+            pid, pidfd = _fork(request, channel, report)
+        except OSError as exc:
+            _say(channel, f"fork failed: {exc}")
+            continue
+        kernels.add(pid)
+        _reap(kernels)  # in case it ended before it was in the set
+        try:
+            socket.send_fds(channel, [f"{pid}\n".encode()], [pidfd])
+        except OSError:
+            return  # the report is gone
+        finally:
+            os.close(pidfd)
+
+
+def _say(channel: socket.socket, problem: str) -> None:
+    with suppress(OSError):  # the report is gone
+        channel.sendall(f"{problem}\n".encode())
 
 
 def _requests(channel: socket.socket, report: int):
@@ -263,7 +285,10 @@ def _requests(channel: socket.socket, report: int):
         while b"\n" not in pending:
             if report in select.select([channel, report], [], [])[0]:
                 return
-            chunk = channel.recv(65536)
+            try:
+                chunk = channel.recv(65536)
+            except OSError:
+                return
             if not chunk:
                 return
             pending += chunk
@@ -272,32 +297,34 @@ def _requests(channel: socket.socket, report: int):
 
 
 def _fork(request: dict, channel: socket.socket, report: int) -> tuple[int, int]:
-    """Fork a kernel; returns its pid and a pidfd opened before it can be reaped."""
+    """Fork a kernel; returns its pid and a pidfd (it is not reaped before: see _zygote)."""
     import warnings
 
     sys.stdout.flush()
     sys.stderr.flush()
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+    # Python 3.12 warns of a fork beside other threads; the only others are OpenBLAS's idle
+    # workers (numpy), which OpenBLAS stops before a fork and starts again after it. Both
+    # processes leave this block: the kernel's filters are a fresh interpreter's.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", ".*multi-threaded.*fork", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:
+        _kernel(request, channel, report)  # never returns
     try:
-        # Python 3.12 warns of a fork beside other threads; the only others are OpenBLAS's idle
-        # workers (numpy), which OpenBLAS stops before a fork and starts again after it. Both
-        # processes leave this block: the kernel's filters are a fresh interpreter's.
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", ".*multi-threaded.*fork", DeprecationWarning)
-            pid = os.fork()
-        if pid == 0:
-            _kernel(request, channel, report)  # never returns
         return pid, os.pidfd_open(pid)
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+    except OSError:
+        os.kill(pid, signal.SIGKILL)  # a kernel the report cannot watch must not run
+        raise
 
 
-def _reap(signum, frame) -> None:
-    try:
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
-    except ChildProcessError:
-        pass
+def _reap(kernels: set[int]) -> None:
+    """Reap the kernels of `kernels` that have ended."""
+    for pid in tuple(kernels):
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                kernels.discard(pid)
+        except ChildProcessError:
+            kernels.discard(pid)
 
 
 def _kernel(request: dict, channel: socket.socket, report: int) -> None:
@@ -309,7 +336,6 @@ def _kernel(request: dict, channel: socket.socket, report: int) -> None:
         channel.close()
         os.close(report)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
         os.setsid()
         os.chdir(request["cwd"])
         os.environ.clear()
@@ -341,4 +367,5 @@ if __name__ == "__main__":
     # as ipykernel_launcher: the working directory is no import path while importing
     if sys.path and (sys.path[0] == "" or os.path.abspath(sys.path[0]) == os.getcwd()):
         del sys.path[0]
-    _zygote(int(sys.argv[1]), int(sys.argv[2]))
+    with suppress(OSError):  # said to the report, or the report is gone
+        _zygote(int(sys.argv[1]), int(sys.argv[2]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import sys
 import threading
 import time
@@ -319,9 +320,11 @@ def execute(km, code: str, timeout: float | None = 60) -> None:
         kc.stop_channels()
     content = reply["content"]
     if content["status"] != "ok":
-        raise RuntimeError(
-            f"{code.splitlines()[-1]} failed: {content.get('ename')}: {content.get('evalue')}"
-        )
+        # the kernel's traceback (without its colours) for the traceback file; the last line
+        # says what failed
+        trace = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(content.get("traceback", [])))
+        summary = f"{code.splitlines()[-1]} failed: {content.get('ename')}: {content.get('evalue')}"
+        raise RuntimeError(f"{trace}\n{summary}".strip())
 
 
 def run_notebooks(
