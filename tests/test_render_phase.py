@@ -293,3 +293,38 @@ def test_the_process_beside_waits_for_the_figure_files_only_while_the_report_run
     orphan.start()  # as if its report had gone: its parent is not that process
     orphan.join(10)
     assert orphan.exitcode == 1
+
+
+SIGNAL_DURING_FORK = """
+import multiprocessing, os, signal, sys, time
+from afspraken_analysis.report import Progress, build
+
+# Ctrl-C arriving while the process beside is forked: Python handles it at the first Python
+# line after the fork, an at-fork handler (here one that sends it, as logging's runs one)
+signal.signal(signal.SIGINT, signal.default_int_handler)  # also where it was inherited ignored
+with build._signals_held():  # a process forked meanwhile gets the handlers back
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if signal.getsignal(signal.SIGINT) is signal.default_int_handler else 1)
+print("child", os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
+os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT))
+try:
+    with build._Beside([("wait", time.sleep, (60,))], Progress(quiet=True)):
+        print("went on", flush=True)
+except KeyboardInterrupt:
+    print("interrupted", len(multiprocessing.active_children()), flush=True)
+"""
+
+
+def test_ctrl_c_during_the_fork_of_the_process_beside_stops_the_run():
+    """Before, the KeyboardInterrupt (or SIGTERM's SystemExit) was raised inside the at-fork
+    handler, which prints it and goes on: the run ended normally, a traceback on the screen."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNAL_DURING_FORK], capture_output=True, text=True, timeout=60
+    )
+    # raised after the fork, the child stopped; a child forked meanwhile got the handlers back
+    assert done.stdout.split("\n")[:2] == ["child 0", "interrupted 0"]
+    assert "Exception ignored" not in done.stderr

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import queue
 import shutil
+import signal
 import sys
 import threading
 from contextlib import contextmanager
@@ -293,7 +294,14 @@ class _Beside:
         context = multiprocessing.get_context("fork")
         self.receive, send = context.Pipe(duplex=False)
         self.process = context.Process(target=_run_steps, args=(self.steps, send), daemon=True)
-        self.process.start()
+        try:
+            with _signals_held():
+                self.process.start()
+        except BaseException:  # Ctrl-C or SIGTERM during the fork: __exit__ will not run
+            if self.process.pid is not None:
+                self.process.kill()  # just forked: it may not take SIGTERM yet, and holds nothing
+                self.process.join()
+            raise
         send.close()
         self.watcher = threading.Thread(target=self._watch, daemon=True)
         self.watcher.start()
@@ -327,6 +335,41 @@ class _Beside:
         self.receive.close()
         if exc_type is None and self.failure is not None:
             raise self.failure
+
+
+# The handlers _signals_held has replaced while it holds the signals; a process forked meanwhile
+# gets them back at once (it must stop on the SIGTERM that stops it).
+_replaced_handlers: dict = {}
+
+
+def _restore_handlers() -> None:
+    for signum, handler in _replaced_handlers.items():
+        signal.signal(signum, handler)
+    _replaced_handlers.clear()
+
+
+os.register_at_fork(after_in_child=_restore_handlers)
+
+
+@contextmanager
+def _signals_held():
+    """Ctrl-C and SIGTERM held while the process forks, then raised: a signal that comes during
+    the fork is handled at the first Python line after it, which is an at-fork handler
+    (logging's), and Python prints an exception raised there and goes on: the run went on to
+    the end with a traceback on the screen."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not None:  # None: set outside Python, left alone
+            _replaced_handlers[signum] = signal.signal(signum, lambda n, frame: held.append(n))
+    try:
+        yield
+    finally:
+        _restore_handlers()
+        for signum in held:
+            signal.raise_signal(signum)
 
 
 class _ChildTraceback(Exception):
