@@ -104,7 +104,6 @@ class Forker:
     def fork(self, cmd: list[str], env: dict[str, str], cwd: str) -> ForkedKernel:
         """A kernel forked from the zygote, as if `cmd` (see `forks`) ran in `cwd` with `env`.
         Raises ForkError when the zygote cannot do it within READY_TIMEOUT (then it is closed)."""
-        fds: list[int] = []
         try:
             request = {"args": cmd[3:], "env": env, "cwd": cwd}
             self._socket.sendall(json.dumps(request).encode() + b"\n")

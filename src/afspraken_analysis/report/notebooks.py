@@ -299,6 +299,7 @@ def execute(km, code: str, timeout: float | None = 60) -> None:
     tenth of a second answered that soon, and the wait lasted until the timeout."""
     from queue import Empty
 
+    what = code.splitlines()[-1]  # the step, in messages
     kc = km.blocking_client()
     kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
     deadline = None if timeout is None else time.monotonic() + timeout
@@ -307,12 +308,12 @@ def execute(km, code: str, timeout: float | None = 60) -> None:
         while True:
             left = 1.0 if deadline is None else min(1.0, deadline - time.monotonic())
             if left <= 0:
-                raise TimeoutError(f"{code.splitlines()[-1]}: no reply in {timeout} s")
+                raise TimeoutError(f"{what}: no reply in {timeout} s")
             try:
                 reply = kc.get_shell_msg(timeout=left)
             except Empty:
                 if not km.is_alive():
-                    raise RuntimeError(f"{code.splitlines()[-1]}: the kernel stopped") from None
+                    raise RuntimeError(f"{what}: the kernel stopped") from None
                 continue
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
@@ -323,7 +324,7 @@ def execute(km, code: str, timeout: float | None = 60) -> None:
         # the kernel's traceback (without its colours) for the traceback file; the last line
         # says what failed
         trace = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(content.get("traceback", [])))
-        summary = f"{code.splitlines()[-1]} failed: {content.get('ename')}: {content.get('evalue')}"
+        summary = f"{what} failed: {content.get('ename')}: {content.get('evalue')}"
         raise RuntimeError(f"{trace}\n{summary}".strip())
 
 
