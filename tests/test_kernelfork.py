@@ -144,6 +144,25 @@ def test_the_zygote_imports_no_pyplot_nor_the_inline_backend():
     assert done.stdout.strip() == "[]"
 
 
+@pytest.mark.parametrize("forked", [True, False], ids=["forked", "fresh"])
+def test_a_kernel_listens_on_unix_sockets_of_its_own_not_on_tcp_ports(forked, forker, tmp_path):
+    # a TCP port is chosen free and bound by the kernel a moment later; another connection can
+    # take it meanwhile (CI: "Address already in use", the kernel hung until a 60 s timeout)
+    km = start_kernel(runtime_dir=tmp_path, forker=forker if forked else None)
+    try:
+        fds = _facts(km, tmp_path)["fds"]
+        own = {fd[len("socket:[") : -1] for fd in fds if fd.startswith("socket:[")}
+        info = json.loads(Path(km.connection_file).read_text())
+        assert info["transport"] == "ipc" and info["ip"].startswith("@afspraken-")
+        unix = [line.split() for line in Path("/proc/net/unix").read_text().splitlines()[1:]]
+        for port in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"):
+            name = f"{info['ip']}-{info[port]}"
+            assert {row[6] for row in unix if row[-1] == name} & own  # bound by this kernel
+        assert not list(tmp_path.glob("*ipc*")) and not list(ROOT.glob("@*"))  # no files
+    finally:
+        shutdown_kernels([km])
+
+
 def test_kernels_start_as_before_when_the_zygote_is_gone(forker, tmp_path):
     forker.process.kill()
     forker.process.wait()

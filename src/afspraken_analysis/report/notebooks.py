@@ -200,7 +200,7 @@ def start_kernel(
     from jupyter_client.manager import KernelManager
 
     for attempt in range(1, attempts + 1):
-        where = {}
+        where = _sockets(uuid.uuid4().hex)
         if runtime_dir is not None:
             where["connection_file"] = str(runtime_dir / f".kernel-{uuid.uuid4().hex}.json")
         km = KernelManager(kernel_name=KERNEL_NAME, **where)
@@ -217,15 +217,33 @@ def start_kernel(
                 raise
 
 
+def _sockets(name: str) -> dict:
+    """Where a kernel listens: on Linux, sockets in the abstract namespace (@afspraken-NAME-1
+    to -5), elsewhere jupyter_client's TCP ports on localhost.
+
+    A TCP port is chosen free, released, and bound by the kernel a moment later; another
+    connection can take it meanwhile (the client of a kernel started at the same time did, in
+    CI), and a kernel that fails to bind does not exit: the report waited for its timeout. An
+    abstract socket's name is this kernel's alone, and it leaves no file behind."""
+    if sys.platform != "linux":
+        return {}
+    return {"transport": "ipc", "ip": f"@afspraken-{name}"}
+
+
 def run_notebook(source: Path, output: Path, parameters: dict, km=None) -> None:
     """Execute one notebook with papermill on this environment's python3 kernel.
 
     `km`: a kernel started ahead (start_kernel) and left running for the caller to reuse or stop
-    (shutdown_kernels); without it papermill starts and stops a kernel of its own.
+    (shutdown_kernels); without it one is started (start_kernel) and stopped here.
     """
+    if km is None:
+        km = start_kernel()
+        try:
+            return run_notebook(source, output, parameters, km)
+        finally:
+            shutdown_kernels([km])
     import papermill as pm
 
-    engine = {"km": km} if km is not None else {}
     try:
         pm.execute_notebook(
             to_notebook(source),
@@ -238,7 +256,7 @@ def run_notebook(source: Path, output: Path, parameters: dict, km=None) -> None:
             cwd=str(ROOT),
             request_save_on_cell_execute=False,  # write once at the end (or at the failure)
             extra_arguments=KERNEL_ARGUMENTS,
-            **engine,
+            km=km,
         )
     except pm.PapermillExecutionError as exc:
         lines = (exc.source or "").strip().splitlines()
