@@ -222,9 +222,9 @@ def _sockets(name: str) -> dict:
     to -5), elsewhere jupyter_client's TCP ports on localhost.
 
     A TCP port is chosen free, released, and bound by the kernel a moment later; another
-    connection can take it meanwhile (the client of a kernel started at the same time did, in
-    CI), and a kernel that fails to bind does not exit: the report waited for its timeout. An
-    abstract socket's name is this kernel's alone, and it leaves no file behind."""
+    connection can take it meanwhile (it happened in CI), and a kernel that fails to bind does
+    not exit: the report waited for its timeout. An abstract socket's name is this kernel's
+    alone, and it leaves no file behind."""
     if sys.platform != "linux":
         return {}
     return {"transport": "ipc", "ip": f"@afspraken-{name}"}
