@@ -190,7 +190,8 @@ def start_kernel(
 ):
     """Start a python3 kernel of this environment ahead of its notebook; returns its manager.
 
-    A start that fails (a port taken meanwhile, a slow machine) is retried before giving up.
+    A launch that fails (jupyter_client's OSError, RuntimeError or TimeoutError) is retried
+    before giving up.
     `runtime_dir`: where the connection file goes (the build directory, so that a killed run's
     file is removed with its build directory rather than left in the temporary directory).
     `forker`: a kernelfork.Forker the kernel is forked from where it can be (see there).
@@ -200,12 +201,12 @@ def start_kernel(
     from jupyter_client.manager import KernelManager
 
     for attempt in range(1, attempts + 1):
-        where = _sockets(uuid.uuid4().hex)
+        kernel_id = uuid.uuid4().hex  # names its sockets and connection file too
+        where = _sockets(kernel_id)
         if runtime_dir is not None:
-            where["connection_file"] = str(runtime_dir / f".kernel-{uuid.uuid4().hex}.json")
-        km = KernelManager(kernel_name=KERNEL_NAME, **where)
+            where["connection_file"] = str(runtime_dir / f".kernel-{kernel_id}.json")
+        km = KernelManager(kernel_name=KERNEL_NAME, kernel_id=kernel_id, **where)
         if forker is not None:
-            km.kernel_id = str(uuid.uuid4())
             km.provisioner = kernelfork.provisioner(km, forker)
         try:
             km.start_kernel(cwd=str(ROOT), extra_arguments=KERNEL_ARGUMENTS)
@@ -315,8 +316,6 @@ def execute(km, code: str, timeout: float | None = 60) -> None:
     kernel listened. IOPub (execute_interactive waits there for the kernel's "idle") loses what
     the kernel publishes before a new client's subscription reaches it: a kernel forked in a
     tenth of a second answered that soon, and the wait lasted until the timeout."""
-    from queue import Empty
-
     what = code.splitlines()[-1]  # the step, in messages
     kc = km.blocking_client()
     kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
@@ -329,7 +328,7 @@ def execute(km, code: str, timeout: float | None = 60) -> None:
                 raise TimeoutError(f"{what}: no reply in {timeout} s")
             try:
                 reply = kc.get_shell_msg(timeout=left)
-            except Empty:
+            except queue.Empty:
                 if not km.is_alive():
                     raise RuntimeError(f"{what}: the kernel stopped") from None
                 continue
